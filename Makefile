@@ -38,6 +38,13 @@ LDFLAGS  += $(SAN)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
+# Quiet by default; `make V=1` shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 pkg_cflags = $(shell $(PKG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(shell $(PKG) --libs $(1) 2>/dev/null)
 
@@ -77,45 +84,47 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The default theme is compiled into the binary from themes/default.theme.
 $(BUILD)/gen/default_theme.c: themes/default.theme mk/embed.sh
 	@mkdir -p $(dir $@)
 	sh mk/embed.sh theme_default_text $< > $@
 $(BUILD)/gen/default_theme.o: $(BUILD)/gen/default_theme.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBOD): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(LIBTUI): $(TUI_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 $(LIBSRV): $(SERVER_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/opsdeck: $(BUILD)/src/opsdeck.o $(LIBTUI) $(LIBOD)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS) $(CORE_LIBS)
 
 $(BUILD)/opsdeckd: $(BUILD)/src/opsdeckd.o $(LIBSRV) $(LIBOD)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SRV_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SRV_LIBS) $(CORE_LIBS)
 
 # Unit tests: test_tui_* link the TUI library, test_server_* the server library.
 $(BUILD)/tests/test_tui_%: $(BUILD)/tests/unit/test_tui_%.o $(LIBTUI) $(LIBOD)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(TUI_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(TUI_LIBS) $(CORE_LIBS)
 $(BUILD)/tests/test_server_%: $(BUILD)/tests/unit/test_server_%.o $(LIBSRV) $(LIBOD)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(SRV_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(SRV_LIBS) $(CORE_LIBS)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIBOD)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(CORE_LIBS)
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(ALL_LIBS)
 
 TEST_ENV = OPSDECK_FIXTURES=$(SHARED)/status-fixtures OPSDECK_SHARED=$(SHARED) \
            OPSDECK_BUILD=$(abspath $(BUILD)) OPSDECK_SRC=$(CURDIR) \
