@@ -21,11 +21,14 @@
  * - a component group becomes a component with group = true, id "group-<id>",
  *   position its `order`, and children = the ids of components naming it.
  * - incident / update status 0 scheduled, 1 investigating, 2 identified,
- *   3 watching → monitoring, 4 fixed → resolved. An incident's own `message`
- *   becomes its first (oldest) update, id "<incident id>-0", at occurred_at
- *   (else created_at), with the incident's `status`; the incident's status is
- *   `latest_status` when present, else that of its newest update. Updates come
- *   from an embedded `updates` array or from /incidents/{id}/updates bodies.
+ *   3 watching → monitoring, 4 fixed → resolved. Cachet moves an incident's
+ *   `status` along with every update, so it is the current status (else
+ *   `latest_status`, else the newest update's). The incident's own `message`
+ *   becomes its first (oldest) update, id "<incident id>-0", shown at
+ *   occurred_at (else created_at), with the incident's status when it has no
+ *   other updates and unknown otherwise (Cachet does not keep the status the
+ *   first message was posted with). Updates come from an embedded `updates`
+ *   array or from /incidents/{id}/updates bodies.
  *   impact: maintenance for status 0; for an open incident whose component is
  *   degraded / partial / major: minor / major / critical; otherwise unknown
  *   (Cachet has no impact). visible: 0 incidents are left out.

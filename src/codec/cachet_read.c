@@ -95,6 +95,7 @@ struct cc_incident {
     const char *message;
     struct od_time occurred_at;
     enum incident_status own_status;
+    bool has_own;
     bool has_latest;
     enum incident_status latest_status;
 };
@@ -264,7 +265,7 @@ static void read_incident(struct cachet_reader *r, const json_t *obj)
     inc->id = ju_text_id(r->a, obj, "id");
     inc->name = ju_text(r->a, obj, "name", JU_MAX_LINE);
     inc->shortlink = ju_text(r->a, obj, "permalink", JU_MAX_LINE);
-    map_incident_status(obj, "status", &ci->own_status);
+    ci->has_own = map_incident_status(obj, "status", &ci->own_status);
     ci->has_latest = map_incident_status(obj, "latest_status", &ci->latest_status);
     ci->component_id = read_ref(r->a, obj, "component_id");
     ci->message = ju_body(r->a, obj, "message", JU_MAX_BODY);
@@ -664,7 +665,10 @@ static void build_incidents(const struct cachet_reader *r, struct snapshot *s,
             snprintf(uid, idlen, "%s-0", inc->id ? inc->id : "");
             u->id = uid;
             u->incident_id = inc->id;
-            u->status = ci->own_status;
+            /* Cachet moves the incident's status along with each update, so
+             * the status its first message was posted with is known only
+             * while there are no updates. */
+            u->status = inc->n_updates > 1 ? INC_UNKNOWN : ci->own_status;
             u->body = arena_strdup(a, ci->message);
             u->created_at = inc->created_at;
             u->updated_at = inc->created_at;
@@ -673,9 +677,10 @@ static void build_incidents(const struct cachet_reader *r, struct snapshot *s,
         if (inc->n_updates > 1)
             qsort(inc->updates, inc->n_updates, sizeof(*inc->updates), update_newest_first);
 
-        inc->status = ci->has_latest ? ci->latest_status
+        inc->status = ci->has_own ? ci->own_status
+                      : ci->has_latest ? ci->latest_status
                       : inc->n_updates ? inc->updates[0].status
-                                       : ci->own_status;
+                                       : INC_UNKNOWN;
         inc->maintenance = incident_status_is_maintenance(inc->status);
         /* monitoring_at / resolved_at: when the updates first said so. */
         for (size_t j = inc->n_updates; j-- > 0;) {
