@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sp_codec.h"
 #include "snap_check.h"
 
@@ -414,6 +415,34 @@ static void test_limits(void **state)
     assert_non_null(strstr(err.text, "nesting"));
 }
 
+/* Over-long text is cut (with a visible ellipsis), never kept whole. */
+static void test_long_text_is_cut(void **state)
+{
+    (void)state;
+    size_t body_len = 300 * 1024, name_len = 10000;
+    char *doc = malloc(body_len + name_len + 200);
+    size_t n = (size_t)sprintf(doc, "{\"incidents\":[{\"id\":\"i\",\"name\":\"");
+    memset(doc + n, 'N', name_len);
+    n += name_len;
+    n += (size_t)sprintf(doc + n, "\",\"incident_updates\":[{\"id\":\"u\",\"body\":\"");
+    for (size_t i = 0; i < body_len; i++)
+        doc[n + i] = (i % 64 == 63) ? ' ' : (i % 4096 == 4095) ? '\n' : 'b';
+    n += body_len;
+    n += (size_t)sprintf(doc + n, "\"}]}]}");
+    struct od_error err;
+    struct snapshot *s = sp_read(doc, n, SP_DOC_AUTO, "long", &err);
+    free(doc);
+    assert_non_null(s);
+    const char *name = s->incidents[0].name;
+    const char *body = s->incidents[0].updates[0].body;
+    const char *ell = "\xe2\x80\xa6";
+    assert_true(strlen(name) <= JU_MAX_LINE && strlen(name) > JU_MAX_LINE - 8);
+    assert_string_equal(name + strlen(name) - 3, ell);
+    assert_true(strlen(body) <= JU_MAX_BODY && strlen(body) > JU_MAX_BODY - 8);
+    assert_string_equal(body + strlen(body) - 3, ell);
+    snapshot_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_maintenances),
         cmocka_unit_test(test_kinds_and_shape_errors),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_long_text_is_cut),
     };
     return cmocka_run_group_tests_name("sp_read", tests, NULL, NULL);
 }
