@@ -8,10 +8,13 @@
  * invisible format characters that can spoof text (U+200B..U+200F, U+2060..U+2064,
  * U+FEFF). TAB becomes a space. '\n' is kept only with TEXT_KEEP_NEWLINES ('\r\n'
  * and lone '\r' become '\n'); otherwise line breaks become a space.
- * Output longer than max_bytes is cut at a character boundary and ends with "…".
+ * Noncharacters become U+FFFD; U+2028/U+2029/NEL count as line breaks.
+ * Output longer than max_bytes is cut at a character boundary and ends with "…";
+ * the result, ellipsis included, is then at most max_bytes bytes.
  *
- * Widths are terminal columns (wcwidth in a UTF-8 locale, with a built-in table
- * fallback so results do not depend on the process locale).
+ * Widths are terminal columns from a built-in Unicode table (East Asian Wide and
+ * Fullwidth, emoji = 2; combining, enclosing and format characters = 0), so
+ * results never depend on the process locale. Invalid bytes measure as U+FFFD.
  */
 #ifndef OPSDECK_TEXT_H
 #define OPSDECK_TEXT_H
@@ -44,13 +47,17 @@ int text_width_n(const char *s, size_t n);
  * never leaves half of a wide one. Returns the columns used. */
 int text_clip(char *buf, size_t size, const char *s, int cols);
 
-/* Word-wrap s to `cols` columns. Calls emit(line, len, ud) for each line (without
- * the newline); hard breaks at '\n'; words longer than a line are broken by
- * columns. Returns the number of lines. */
+/* Word-wrap s to `cols` columns (cols < 1 acts as 1). Calls emit(line, len, ud)
+ * for each line (without the newline; `line` points into s); breaks at spaces,
+ * which are dropped at the break and trimmed from line ends; hard breaks at '\n'
+ * (an empty paragraph emits an empty line); words longer than a line are broken
+ * by columns. "" gives no lines and a trailing '\n' adds none. Returns the number
+ * of lines. */
 int text_wrap(const char *s, int cols,
               void (*emit)(const char *line, size_t len, void *ud), void *ud);
 
-/* Pad or clip to exactly cols columns (spaces on the right) into buf. */
+/* Pad or clip (text_clip) to exactly cols columns (spaces on the right) into buf;
+ * fewer when buf is too small. Returns the bytes written, without the NUL. */
 int text_fit(char *buf, size_t size, const char *s, int cols);
 
 #endif
