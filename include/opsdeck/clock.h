@@ -1,7 +1,9 @@
 /* Wall and monotonic clocks behind one injectable source.
  *
  * OPSDECK_TEST_NOW=<RFC 3339 or epoch seconds> pins the wall clock (tests, golden
- * screens); the monotonic clock keeps running so timers still fire.
+ * screens); the monotonic clock keeps running so timers still fire. The
+ * variable is read on every call; an unparsable value is ignored (real clock).
+ * clock_pin_wall() wins over the variable. Not thread-safe (static pin).
  */
 #ifndef OPSDECK_CLOCK_H
 #define OPSDECK_CLOCK_H

@@ -4,7 +4,11 @@
  * Uses the system tz database (abbreviations and DST from it). There is no POSIX
  * call that converts in a named zone without changing TZ for the whole process,
  * so the switch of TZ + tzset() + localtime_r lives in one function here, and
- * the caller's TZ is restored; safe because opsdeck has one thread.
+ * the caller's TZ is restored; safe because opsdeck has one thread. Results are
+ * cached per (zone, second) in static state, so this module is not thread-safe.
+ * Zone names are checked against the zoneinfo tree ($TZDIR or
+ * /usr/share/zoneinfo): relative names of [A-Za-z0-9_+-] components only, no
+ * "..", no absolute paths, no POSIX TZ strings; the file must be TZif.
  * Formatters write into caller buffers and return the length like snprintf.
  */
 #ifndef OPSDECK_TZ_H
@@ -23,10 +27,11 @@ struct tz_local {
     bool dst;
 };
 
-/* false when the zone is unknown to the tz database (then out is UTC). */
+/* false when the zone is unknown to the tz database (then out is UTC, abbr
+ * "UTC"). NULL, "" and "UTC" are UTC without touching TZ. */
 bool tz_localtime(const char *zone, int64_t sec, struct tz_local *out);
 
-/* Is `zone` a name the system tz database knows? */
+/* Is `zone` a name the system tz database knows? false for NULL and "". */
 bool tz_valid(const char *zone);
 
 /* Styles for one zone's part. */
@@ -37,19 +42,25 @@ enum tz_style {
 };
 
 /* The instant in every zone, joined by " / ": "0810 PDT / 1610 BST".
- * n == 0 formats in UTC. */
+ * n == 0 formats in UTC; an unknown zone is shown in UTC ("1510 UTC"); an
+ * invalid (absent) time is "--". */
 int tz_format_multi(char *buf, size_t size, const struct od_time *t,
                     const char *const *zones, size_t n, enum tz_style style);
 
 /* The instant for a zone-less local time in `zone` ("YYYY-MM-DD HH:MM[:SS]"
- * fields): resolves DST gaps forward and overlaps to the earlier instant. */
+ * fields): resolves DST gaps forward (02:30 in a 02:00→03:00 gap is 03:30
+ * daylight time) and overlaps to the earlier instant (still daylight time).
+ * out->offset_min is the zone's offset at that instant. false (out invalid)
+ * for an unknown zone or out-of-range fields. */
 bool tz_from_local(const char *zone, int year, int mon, int day, int hour, int min, int sec,
                    struct od_time *out);
 
-/* "now", "45s ago", "12m ago", "3h 5m ago", "2d ago"; for a future instant
- * "in 12m". now_sec is injected for tests. */
+/* "now" (under 10 s either way), "45s ago", "12m ago", "3h 5m ago", "3h ago",
+ * "2d ago" (whole days only); for a future instant "in 12m". now_sec is
+ * injected for tests. */
 int tz_format_age(char *buf, size_t size, int64_t then_sec, int64_t now_sec);
-/* A duration in the same compact style: "12m", "3h 5m", "2d 4h". */
+/* A duration in the same compact style: "45s", "12m", "3h 5m", "2d 4h", "2d";
+ * negative ones get a leading '-'. */
 int tz_format_duration(char *buf, size_t size, int64_t seconds);
 
 #endif
