@@ -32,7 +32,8 @@ struct fetch_options {
 
 /* Fetch one document. On success OD_OK, *body is a new malloc'd NUL-terminated
  * buffer of *len bytes (caller frees). On failure *body is NULL and err says why:
- * OD_NET (connect, timeout, TLS, DNS), OD_HTTP (status >= 400, "HTTP 404"),
+ * OD_NET (connect, timeout, TLS, DNS), OD_HTTP (other status >= 400, "HTTP 503"),
+ * OD_NOTFOUND (HTTP 404/410, or a file:// path that does not exist),
  * OD_TOOBIG (over max_body), OD_IO (file://), OD_INVALID (bad URL/scheme).
  * err->source is the URL. */
 OD_NODISCARD enum od_status fetch_document(const char *url, const struct fetch_options *opt,
@@ -49,7 +50,9 @@ bool fetch_file_url_path(const char *url, char *buf, size_t size);
 /* A whole feed, per its kind: for Statuspage BASE/api/v2/summary.json, then
  * incidents.json and scheduled-maintenances.json, each read with sp_read and
  * merged with snapshot_merge (newer documents win for their parts).
- * summary.json is required: if it fails, NULL and err. If a later document fails,
+ * summary.json is required: if it fails, NULL and err. A later document that
+ * does not exist (OD_NOTFOUND: HTTP 404, or a missing file in a file:// directory
+ * of captures) is skipped. If a later document fails otherwise,
  * the snapshot of what was read is returned AND err is set (code != OD_OK), so the
  * caller shows the data but reports the feed as failed. With no failure, err is
  * cleared (OD_OK). */

@@ -386,16 +386,23 @@ static bool valid_word(const char *s, size_t max, bool allow_slash)
     return true;
 }
 
-/* A string member: *out = new sanitised copy (or untouched when absent). */
+/* A string member (untouched *out when absent). Display text (titles, names) is
+ * sanitised; anything else (ids, URLs, paths, zone names) must not hold control
+ * characters or other text the sanitiser would change, and is kept verbatim. */
+enum str_flags {
+    STR_OPTIONAL = 0,
+    STR_REQUIRED = 1u << 0,
+    STR_DISPLAY = 1u << 1,
+};
+
 static enum od_status get_string(struct loader *ld, const json_t *obj, const char *key,
-                                 const char *path, bool required, bool nonempty,
-                                 size_t max_bytes, char **out)
+                                 const char *path, unsigned flags, size_t max_bytes, char **out)
 {
     char p[PATH_MAX_LEN];
     path_key(p, path, key);
     const json_t *v = json_object_get(obj, key);
     if (!v) {
-        if (required)
+        if (flags & STR_REQUIRED)
             return fail_at(ld, path, false, "missing \"%s\" (expected a string)", key);
         return OD_OK;
     }
@@ -403,12 +410,22 @@ static enum od_status get_string(struct loader *ld, const json_t *obj, const cha
         return fail_at(ld, p, false, "expected a string, got %s", jtype(v));
     const char *s = json_string_value(v);
     size_t len = json_string_length(v);
-    if (nonempty && len == 0)
+    if (len == 0)
         return fail_at(ld, p, false, "expected a non-empty string");
     if (strlen(s) != len)
         return fail_at(ld, p, false, "expected a string without NUL characters");
+    char *safe = text_sanitize(s, len, TEXT_SINGLE_LINE, (flags & STR_DISPLAY) ? max_bytes : 0);
+    if (!(flags & STR_DISPLAY)) {
+        bool same = strcmp(safe, s) == 0;
+        free(safe);
+        if (!same)
+            return fail_at(ld, p, false, "expected text without control or format characters");
+        if (len > max_bytes)
+            return fail_at(ld, p, false, "expected at most %zu bytes", max_bytes);
+        safe = xstrdup(s);
+    }
     free(*out);
-    *out = text_sanitize(s, len, TEXT_SINGLE_LINE, max_bytes);
+    *out = safe;
     return OD_OK;
 }
 
@@ -508,7 +525,7 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
     if ((st = check_keys(ld, o, path, feed_keys, FEED_KEYS_HINT)) != OD_OK)
         return st;
 
-    if ((st = get_string(ld, o, "id", path, true, true, 64, &f->id)) != OD_OK)
+    if ((st = get_string(ld, o, "id", path, STR_REQUIRED, 64, &f->id)) != OD_OK)
         return st;
     char p[PATH_MAX_LEN];
     path_key(p, path, "id");
@@ -519,7 +536,7 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
             return fail_at(ld, p, false, "duplicate feed id \"%s\" (also feeds[%zu])", f->id, k);
 
     char *kind = NULL;
-    if ((st = get_string(ld, o, "kind", path, false, true, 32, &kind)) != OD_OK)
+    if ((st = get_string(ld, o, "kind", path, STR_OPTIONAL, 32, &kind)) != OD_OK)
         return st;
     f->kind = FEED_STATUSPAGE;
     if (kind) {
@@ -535,7 +552,7 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
         free(kind);
     }
 
-    if ((st = get_string(ld, o, "url", path, true, true, 1024, &f->url)) != OD_OK)
+    if ((st = get_string(ld, o, "url", path, STR_REQUIRED, 1024, &f->url)) != OD_OK)
         return st;
     path_key(p, path, "url");
     if (!url_scheme_ok(f->url) || strchr(f->url, ' '))
@@ -558,12 +575,12 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
         return st;
     f->max_body = (size_t)n;
 
-    if ((st = get_string(ld, o, "ca_file", path, false, true, 1024, &f->ca_file)) != OD_OK ||
-        (st = get_string(ld, o, "time_zone", path, false, true, 64, &f->time_zone)) != OD_OK ||
-        (st = get_string(ld, o, "page_id", path, false, true, 64, &f->page_id)) != OD_OK ||
-        (st = get_string(ld, o, "token_env", path, false, true, 64, &f->token_env)) != OD_OK ||
-        (st = get_string(ld, o, "token_file", path, false, true, 1024, &f->token_file)) != OD_OK ||
-        (st = get_string(ld, o, "name", path, false, true, CONFIG_MAX_TEXT, &f->name)) != OD_OK)
+    if ((st = get_string(ld, o, "ca_file", path, STR_OPTIONAL, 1024, &f->ca_file)) != OD_OK ||
+        (st = get_string(ld, o, "time_zone", path, STR_OPTIONAL, 64, &f->time_zone)) != OD_OK ||
+        (st = get_string(ld, o, "page_id", path, STR_OPTIONAL, 64, &f->page_id)) != OD_OK ||
+        (st = get_string(ld, o, "token_env", path, STR_OPTIONAL, 64, &f->token_env)) != OD_OK ||
+        (st = get_string(ld, o, "token_file", path, STR_OPTIONAL, 1024, &f->token_file)) != OD_OK ||
+        (st = get_string(ld, o, "name", path, STR_OPTIONAL | STR_DISPLAY, CONFIG_MAX_TEXT, &f->name)) != OD_OK)
         return st;
     if (f->time_zone && (!valid_word(f->time_zone, 64, true) || f->time_zone[0] == '/' ||
                          strstr(f->time_zone, "..") || !tz_valid(f->time_zone))) {
@@ -678,7 +695,7 @@ static enum od_status load_panes(struct loader *ld, const json_t *root)
         enum od_status st = check_keys(ld, o, path, pane_keys, "title, components");
         if (st != OD_OK)
             return st;
-        if ((st = get_string(ld, o, "title", path, true, true, CONFIG_MAX_TEXT, &pn->title)) !=
+        if ((st = get_string(ld, o, "title", path, STR_REQUIRED | STR_DISPLAY, CONFIG_MAX_TEXT, &pn->title)) !=
             OD_OK)
             return st;
         const json_t *comps = json_object_get(o, "components");
@@ -708,6 +725,12 @@ static enum od_status load_panes(struct loader *ld, const json_t *root)
                 strcmp(s, ":") == 0 || strlen(s) > 256)
                 return fail_at(ld, pk, false,
                                "expected a non-empty pattern \"FEED:GLOB\" or \"GLOB\"");
+            char *clean = text_sanitize(s, strlen(s), TEXT_SINGLE_LINE, 0);
+            bool same = strcmp(clean, s) == 0;
+            free(clean);
+            if (!same)
+                return fail_at(ld, pk, false,
+                               "expected a pattern without control or format characters");
             pattern_init(c, &pn->patterns[k], s);
             pn->n_patterns = k + 1;
             if (pn->patterns[k].glob[0] == '\0')
@@ -734,7 +757,7 @@ static enum od_status load_root(struct loader *ld, const json_t *root)
         return st;
     if ((st = load_timezones(ld, root)) != OD_OK)
         return st;
-    if ((st = get_string(ld, root, "theme", "", false, true, 64, &c->theme)) != OD_OK)
+    if ((st = get_string(ld, root, "theme", "", STR_OPTIONAL, 64, &c->theme)) != OD_OK)
         return st;
     if (!c->theme)
         c->theme = xstrdup("default");
@@ -756,7 +779,7 @@ static enum od_status load_root(struct loader *ld, const json_t *root)
     }
     if ((st = get_bool(ld, root, "readonly", "", &c->readonly)) != OD_OK)
         return st;
-    if ((st = get_string(ld, root, "title", "", false, true, CONFIG_MAX_TEXT, &c->title)) !=
+    if ((st = get_string(ld, root, "title", "", STR_OPTIONAL | STR_DISPLAY, CONFIG_MAX_TEXT, &c->title)) !=
         OD_OK)
         return st;
     return OD_OK;

@@ -79,8 +79,9 @@ enum od_status fetch_file(const char *path, size_t max_body, char **body, size_t
         max_body = DEFAULT_MAX_BODY;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        set_error(err, OD_IO, path, "cannot open", strerror(errno));
-        return OD_IO;
+        enum od_status code = errno == ENOENT ? OD_NOTFOUND : OD_IO;
+        set_error(err, code, path, "cannot open", strerror(errno));
+        return code;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -199,7 +200,7 @@ static enum od_status fetch_http(const char *url, const struct fetch_options *op
     } else if (code >= 400 || code < 100) {
         char msg[32];
         snprintf(msg, sizeof(msg), "HTTP %ld", code);
-        set_error(err, st = OD_HTTP, url, msg, NULL);
+        set_error(err, st = code == 404 || code == 410 ? OD_NOTFOUND : OD_HTTP, url, msg, NULL);
     }
     if (st != OD_OK) {
         strbuf_free(&sb);
@@ -287,6 +288,8 @@ struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err
         }
         free(body);
         free(url);
+        if (!s && i > 0 && e.code == OD_NOTFOUND)
+            continue;       /* an optional document this feed does not have */
         if (!s) {
             *err = e;
             return acc;     /* NULL when summary.json failed */

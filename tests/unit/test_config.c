@@ -199,6 +199,13 @@ static void test_feed_errors(void **state)
                         "0-9 _ . -");
     assert_string_equal(fails(feed_doc("\"ca_file\": \"\"")),
                         "config.json:6:18: feeds[0].ca_file: expected a non-empty string");
+    /* ids, URLs and paths are kept verbatim, so control characters are errors */
+    assert_string_equal(fails(feed_doc("\"ca_file\": \"ca\\u001b[2J.pem\"")),
+                        "config.json:6:18: feeds[0].ca_file: expected text without control "
+                        "or format characters");
+    assert_string_equal(fails("{\"feeds\":[{\"id\":\"a\",\"url\":\"http://x/\\u202e\"}]}"),
+                        "config.json:1:27: feeds[0].url: expected text without control or "
+                        "format characters");
     /* unknown key: the key's position */
     assert_string_equal(fails(feed_doc("\"intervall\": 30")),
                         "config.json:6:7: feeds[0].intervall: unknown key (expected one of: "
@@ -300,6 +307,10 @@ static void test_top_and_pane_errors(void **state)
     assert_string_equal(
         fails(top_doc("\"panes\": [{\"title\": \"A\", \"components\": [\"*\"], \"x\": 1}]")),
         "config.json:2:49: panes[0].x: unknown key (expected one of: title, components)");
+    assert_string_equal(
+        fails(top_doc("\"panes\": [{\"title\": \"A\", \"components\": [\"x\\u0007\"]}]")),
+        "config.json:2:43: panes[0].components[0]: expected a pattern without control or "
+        "format characters");
     /* an unknown key with an escape and a control character is named safely */
     const char *m = fails(top_doc("\"b\\u001b[2Jad\": 1"));
     assert_null(strchr(m, 0x1b));
