@@ -8,6 +8,7 @@
  * invisible format characters that can spoof text (U+200B..U+200F, U+2060..U+2064,
  * U+FEFF). TAB becomes a space. '\n' is kept only with TEXT_KEEP_NEWLINES ('\r\n'
  * and lone '\r' become '\n'); otherwise line breaks become a space.
+ * More than 8 combining (zero-width) characters in a row are cut to 8 ("zalgo").
  * Noncharacters become U+FFFD; U+2028/U+2029/NEL count as line breaks.
  * Output longer than max_bytes is cut at a character boundary and ends with "…";
  * the result, ellipsis included, is then at most max_bytes bytes.

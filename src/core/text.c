@@ -24,6 +24,7 @@ struct width_range {
 #include "text_width.inc"
 
 #define REPLACEMENT 0xFFFDu
+#define MAX_MARKS 8         /* combining characters kept after one base */
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
@@ -288,6 +289,7 @@ static void sanitize_into(struct out *o, const char *in, size_t len, unsigned fl
 {
     struct cursor c = {(const unsigned char *)in, len, 0};
     bool keep_nl = flags & TEXT_KEEP_NEWLINES;
+    int marks = 0;          /* zero-width characters since the last base */
     uint32_t cp;
     size_t adv;
     while (!o->cut && cur_peek(&c, &cp, &adv)) {
@@ -317,9 +319,16 @@ static void sanitize_into(struct out *o, const char *in, size_t len, unsigned fl
             /* invisible formatting: dropped */
         } else if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF)) {
             out_put(o, REPLACEMENT);  /* noncharacters */
+        } else if (cp_width(cp) == 0) {
+            /* combining marks: a few per base is real text, hundreds is
+             * "zalgo" that smears over neighbouring rows */
+            if (++marks <= MAX_MARKS)
+                out_put(o, cp);
+            continue;
         } else {
             out_put(o, cp);
         }
+        marks = 0;
     }
     if (!o->cut && c.i < c.len)
         o->cut = true;

@@ -83,23 +83,35 @@ static bool zone_file_ok(const char *zone)
     return ok;
 }
 
-/* Names already found valid (a short list: configs name a few zones). */
-static char valid_cache[16][ZONE_NAME_MAX];
-static unsigned valid_next;
+/* Names already found valid, interned: their index is the zone's id in the
+ * conversion cache. A short table: configs name a few zones. */
+static char known_zones[16][ZONE_NAME_MAX];
+static unsigned known_next;
+
+static void conv_forget_zone(int id);
+
+/* Index of a valid non-UTC zone in known_zones, or -1 when it is not valid. */
+static int zone_id(const char *zone)
+{
+    if (!zone_name_ok(zone))
+        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(known_zones); i++)
+        if (strcmp(known_zones[i], zone) == 0)
+            return (int)i;
+    if (!zone_file_ok(zone))
+        return -1;
+    int id = (int)(known_next++ % ARRAY_SIZE(known_zones));
+    if (known_zones[id][0])
+        conv_forget_zone(id);
+    snprintf(known_zones[id], ZONE_NAME_MAX, "%s", zone);
+    return id;
+}
 
 bool tz_valid(const char *zone)
 {
     if (is_utc_name(zone))
         return zone != NULL && *zone != '\0';
-    if (!zone_name_ok(zone))
-        return false;
-    for (size_t i = 0; i < ARRAY_SIZE(valid_cache); i++)
-        if (strcmp(valid_cache[i], zone) == 0)
-            return true;
-    if (!zone_file_ok(zone))
-        return false;
-    snprintf(valid_cache[valid_next++ % ARRAY_SIZE(valid_cache)], ZONE_NAME_MAX, "%s", zone);
-    return true;
+    return zone_id(zone) >= 0;
 }
 
 /* ---- conversion ----------------------------------------------------------- */
@@ -166,23 +178,32 @@ static bool zone_convert(const char *zone, const int64_t *secs, size_t n, struct
     return ok;
 }
 
+/* Direct-mapped cache of conversions keyed by (zone id, second); 64 KiB. */
 struct conv_slot {
-    char zone[ZONE_NAME_MAX];
     int64_t sec;
+    int zone;           /* index into known_zones; -1 empty */
     struct tz_local val;
-    bool used;
 };
 
-static struct conv_slot conv_cache[256];
+static struct conv_slot conv_cache[1024];
+static bool conv_ready;
 
-static size_t conv_hash(const char *zone, int64_t sec)
+static void conv_forget_zone(int id)
 {
-    uint64_t h = 1469598103934665603u;
-    for (const char *p = zone; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211u;
-    h ^= (uint64_t)sec * 0x9E3779B97F4A7C15u;
-    h ^= h >> 29;
-    return (size_t)(h % ARRAY_SIZE(conv_cache));
+    for (size_t i = 0; i < ARRAY_SIZE(conv_cache); i++)
+        if (conv_cache[i].zone == id)
+            conv_cache[i].zone = -1;
+}
+
+static struct conv_slot *conv_slot_for(int zone, int64_t sec)
+{
+    if (!conv_ready) {
+        for (size_t i = 0; i < ARRAY_SIZE(conv_cache); i++)
+            conv_cache[i].zone = -1;
+        conv_ready = true;
+    }
+    uint64_t h = ((uint64_t)sec ^ ((uint64_t)zone << 40)) * 0x9E3779B97F4A7C15u;
+    return &conv_cache[(h >> 32) % ARRAY_SIZE(conv_cache)];
 }
 
 bool tz_localtime(const char *zone, int64_t sec, struct tz_local *out)
@@ -190,12 +211,13 @@ bool tz_localtime(const char *zone, int64_t sec, struct tz_local *out)
     memset(out, 0, sizeof *out);
     if (is_utc_name(zone))
         return utc_convert(sec, out);
-    if (!tz_valid(zone)) {
+    int id = zone_id(zone);
+    if (id < 0) {
         utc_convert(sec, out);
         return false;
     }
-    struct conv_slot *slot = &conv_cache[conv_hash(zone, sec)];
-    if (slot->used && slot->sec == sec && strcmp(slot->zone, zone) == 0) {
+    struct conv_slot *slot = conv_slot_for(id, sec);
+    if (slot->zone == id && slot->sec == sec) {
         *out = slot->val;
         return true;
     }
@@ -203,10 +225,9 @@ bool tz_localtime(const char *zone, int64_t sec, struct tz_local *out)
         utc_convert(sec, out);
         return false;
     }
-    snprintf(slot->zone, sizeof slot->zone, "%s", zone);
+    slot->zone = id;
     slot->sec = sec;
     slot->val = *out;
-    slot->used = true;
     return true;
 }
 

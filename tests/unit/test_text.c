@@ -137,6 +137,22 @@ static void test_bidi_and_invisible(void **state)
     check("ok\xF3\xA0\x81\x81\xF3\xA0\x81\x82", 0, "ok");
 }
 
+static void test_combining_runs_capped(void **state)
+{
+    (void)state;
+    /* two marks are kept; a run of 40 is cut to 8 */
+    check("e\xCC\x81\xCC\xA3x", 0, "e\xCC\x81\xCC\xA3x");
+    char in[128] = "a", want[64] = "a";
+    for (int i = 0; i < 40; i++)
+        strcat(in, "\xCC\x81");
+    for (int i = 0; i < 8; i++)
+        strcat(want, "\xCC\x81");
+    strcat(in, "b\xCC\x81");
+    strcat(want, "b\xCC\x81");
+    check(in, 0, want);
+    assert_int_equal(text_width(want), 2);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -387,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_c1_forms),
         cmocka_unit_test(test_controls_and_del),
         cmocka_unit_test(test_bidi_and_invisible),
+        cmocka_unit_test(test_combining_runs_capped),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_truncated_sequences_at_end),
         cmocka_unit_test(test_max_bytes_cut_with_ellipsis),

@@ -294,6 +294,32 @@ static void test_age_and_duration(void **state)
     assert_int_equal(buf[0], '-');
 }
 
+static void test_many_zones_recycle_cache(void **state)
+{
+    (void)state;
+    /* more zones than the interned table holds: entries are recycled and the
+     * answers stay right */
+    static const struct { const char *zone; int gmtoff; } z[] = {
+        {"Europe/London", 3600},        {"America/Los_Angeles", -25200},
+        {"America/New_York", -14400},   {"Europe/Amsterdam", 7200},
+        {"Europe/Paris", 7200},         {"Europe/Berlin", 7200},
+        {"Asia/Tokyo", 32400},          {"Asia/Kolkata", 19800},
+        {"Australia/Sydney", 36000},    {"America/Chicago", -18000},
+        {"America/Denver", -21600},     {"America/Phoenix", -25200},
+        {"Pacific/Auckland", 43200},    {"Asia/Singapore", 28800},
+        {"Africa/Johannesburg", 7200},  {"America/Sao_Paulo", -10800},
+        {"Europe/Moscow", 10800},       {"Asia/Shanghai", 28800},
+        {"Pacific/Honolulu", -36000},   {"Atlantic/Reykjavik", 0},
+    };
+    struct tz_local l;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof z / sizeof z[0]; i++) {
+            assert_true(tz_localtime(z[i].zone, 1464016200, &l));
+            assert_int_equal(l.gmtoff, z[i].gmtoff);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_styles_and_truncation),
         cmocka_unit_test(test_from_local_gaps_and_overlaps),
         cmocka_unit_test(test_age_and_duration),
+        cmocka_unit_test(test_many_zones_recycle_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
