@@ -75,8 +75,9 @@ OD_NODISCARD struct snapshot *sp_read(const char *body, size_t len, enum sp_doc 
  *
  * What goes in: `page` when s->parts has SNAP_PAGE, `status` (indicator and
  * description) when it has SNAP_STATUS, and each of components / incidents /
- * scheduled_maintenances when it has that part -- always the doc kind's own key
- * (an empty array when the snapshot has none), only keys the kind carries.
+ * scheduled_maintenances when it has that part, and only keys the kind carries;
+ * an explicit kind (not AUTO) always carries its own key (an empty array or a
+ * null status when the snapshot lacks that part).
  * The writer does not filter: a summary lists every incident and maintenance
  * the snapshot holds, so a server builds the snapshot it means to serve (open
  * incidents only, upcoming/active maintenances only) and, to have a computed

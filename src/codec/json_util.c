@@ -372,7 +372,21 @@ const char *ju_body_text(struct arena *a, const char *raw, size_t len, size_t ma
 {
     if (!raw)
         return NULL;
+    /* JSON strings may hold "\u0000"; html_to_text works on C strings, so drop
+     * NUL bytes first rather than lose the rest of the body. */
+    char *nul_free = NULL;
+    if (memchr(raw, '\0', len)) {
+        nul_free = xmalloc(len + 1);
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+            if (raw[i])
+                nul_free[n++] = raw[i];
+        nul_free[n] = '\0';
+        raw = nul_free;
+        len = n;
+    }
     char *first = body_pass(raw, len, max);
+    free(nul_free);
     /* Sanitising after html_to_text can leave what html_to_text would have
      * tidied (a control character that was the only thing on a line, or at the
      * start). One more pass over the escaped text reaches the fixed point the

@@ -374,9 +374,14 @@ static unsigned doc_own_part(enum sp_doc doc)
 
 char *sp_write(const struct snapshot *s, enum sp_doc doc, size_t *len)
 {
+    /* An explicit kind always carries its own key; AUTO writes exactly the
+     * parts the snapshot has, so that read(write(x)) == x. */
+    unsigned want = s->parts;
     if (doc == SP_DOC_AUTO)
         doc = sp_doc_for_parts(s->parts);
-    unsigned want = (s->parts | doc_own_part(doc)) & doc_parts(doc);
+    else
+        want |= doc_own_part(doc);
+    want &= doc_parts(doc);
 
     struct writer w;
     strbuf_init(&w.sb, 0);
