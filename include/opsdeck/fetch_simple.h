@@ -55,7 +55,14 @@ bool fetch_file_url_path(const char *url, char *buf, size_t size);
  * of captures) is skipped. If a later document fails otherwise,
  * the snapshot of what was read is returned AND err is set (code != OD_OK), so the
  * caller shows the data but reports the feed as failed. With no failure, err is
- * cleared (OD_OK). */
+ * cleared (OD_OK).
+ * For Cachet: BASE/api/v1/components (required), components/groups, incidents
+ * and schedules, each followed through its pages over http(s) (at most 20; the
+ * next URL is built from BASE, never taken from the server), read with
+ * cachet_codec.h in the feed's time_zone. A file:// Cachet feed reads one page
+ * of each from BASE/api/v1/components.json, components/groups.json,
+ * incidents.json and schedules.json ("components" is both a document and a
+ * directory, so the files carry .json). */
 OD_NODISCARD struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err);
 
 #endif

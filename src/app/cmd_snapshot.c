@@ -63,7 +63,8 @@ struct wrap_ctx {
 static void emit_line(const char *line, size_t len, void *ud)
 {
     struct wrap_ctx *w = ud;
-    fputs(w->indent, w->out);
+    if (len > 0)
+        fputs(w->indent, w->out);
     char *safe = text_sanitize(line, len, TEXT_SINGLE_LINE, 0);
     fputs(safe, w->out);
     free(safe);
@@ -147,7 +148,7 @@ static void print_incident_text(FILE *out, const struct state *st, const struct 
     fputs("]\n    panes: ", out);
     print_panes_of(out, st, si);
     fputc('\n', out);
-    if (si->maintenance) {
+    if (si->maintenance && (inc->scheduled_for.valid || inc->scheduled_until.valid)) {
         char until[256];
         format_when(when, sizeof(when), st->cfg, &inc->scheduled_for);
         format_when(until, sizeof(until), st->cfg, &inc->scheduled_until);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "opsdeck/cachet_codec.h"
 #include "opsdeck/config.h"
 #include "opsdeck/model.h"
 #include "opsdeck/sp_codec.h"
@@ -239,43 +240,91 @@ enum od_status fetch_document(const char *url, const struct fetch_options *opt, 
     return OD_INVALID;
 }
 
-/* BASE + "/api/v2/" + doc, unless BASE already ends in /api/v2. */
-static char *doc_url(const char *base, const char *doc)
+/* BASE + "/api/vN/" + doc, unless BASE already ends in /api/vN. */
+static char *doc_url(const char *base, const char *api, const char *doc)
 {
     size_t n = strlen(base);
     while (n > 0 && base[n - 1] == '/')
         n--;
-    const char *tail = "/api/v2";
-    size_t tl = strlen(tail);
-    bool has = n >= tl && strncmp(base + n - tl, tail, tl) == 0;
-    return xasprintf("%.*s%s/%s", (int)n, base, has ? "" : tail, doc);
+    size_t tl = strlen(api);
+    bool has = n >= tl && strncmp(base + n - tl, api, tl) == 0;
+    return xasprintf("%.*s%s%s", (int)n, base, has ? "" : api, doc);
+}
+
+#define CACHET_MAX_PAGES 20
+
+/* Cachet: components (required), groups, incidents, schedules; each followed
+ * through its pages (http only: a file:// capture is one page, read from
+ * PATH.json since "components" is both a document and a directory) up to
+ * CACHET_MAX_PAGES, building the next URL from our own base. */
+static struct snapshot *fetch_cachet(const struct config_feed *feed,
+                                     const struct fetch_options *opt, struct od_error *err)
+{
+    static const enum cachet_doc docs[] = {CACHET_DOC_COMPONENTS, CACHET_DOC_GROUPS,
+                                           CACHET_DOC_INCIDENTS, CACHET_DOC_SCHEDULES};
+    bool local = strncmp(feed->url, "file://", 7) == 0;
+    struct cachet_reader *r = cachet_reader_new(feed->time_zone);
+    bool failed = false, have_components = false;
+    for (size_t i = 0; i < ARRAY_SIZE(docs) && !failed; i++) {
+        /* cachet_doc_path is "/api/v1/components": strip the /api/v1 for doc_url */
+        const char *path = cachet_doc_path(docs[i]) + strlen("/api/v1");
+        for (int page = 1; page <= CACHET_MAX_PAGES; page++) {
+            char *base = doc_url(feed->url, "/api/v1", path);
+            char *url = local ? xasprintf("%s.json", base) : xasprintf("%s?page=%d", base, page);
+            free(base);
+            char *body = NULL;
+            size_t len = 0;
+            struct od_error e;
+            od_error_clear(&e);
+            struct cachet_pagination pg = {0};
+            enum od_status st = fetch_document(url, opt, &body, &len, &e);
+            if (st == OD_OK) {
+                char *src = text_sanitize(url, strlen(url), TEXT_SINGLE_LINE, 150);
+                st = cachet_reader_add(r, docs[i], body, len, src, &pg, &e);
+                free(src);
+            }
+            free(body);
+            free(url);
+            if (st == OD_NOTFOUND && i > 0 && page == 1)
+                break;      /* an optional endpoint this server does not have */
+            if (st != OD_OK) {
+                *err = e;
+                failed = true;
+                break;
+            }
+            if (i == 0)
+                have_components = true;
+            if (local || !cachet_pagination_has_next(&pg))
+                break;
+        }
+    }
+    struct snapshot *s = have_components ? cachet_reader_snapshot(r) : NULL;
+    cachet_reader_free(r);
+    return s;
 }
 
 struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err)
 {
     od_error_clear(err);
-    if (feed->kind != FEED_STATUSPAGE) {
-        set_error(err, OD_INVALID, feed->url, "cachet feeds are not supported by this build yet",
-                  NULL);
-        return NULL;
-    }
     struct fetch_options opt = {
         .connect_timeout_s = feed->timeout < 10 ? feed->timeout : 10,
         .timeout_s = feed->timeout,
         .max_body = feed->max_body,
         .ca_file = feed->ca_file,
     };
+    if (feed->kind == FEED_CACHET)
+        return fetch_cachet(feed, &opt, err);
     static const struct {
         const char *name;
         enum sp_doc doc;
     } docs[] = {
-        {"summary.json", SP_DOC_SUMMARY},
-        {"incidents.json", SP_DOC_INCIDENTS},
-        {"scheduled-maintenances.json", SP_DOC_MAINTENANCES},
+        {"/summary.json", SP_DOC_SUMMARY},
+        {"/incidents.json", SP_DOC_INCIDENTS},
+        {"/scheduled-maintenances.json", SP_DOC_MAINTENANCES},
     };
     struct snapshot *acc = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
-        char *url = doc_url(feed->url, docs[i].name);
+        char *url = doc_url(feed->url, "/api/v2", docs[i].name);
         char *body = NULL;
         size_t len = 0;
         struct od_error e;

@@ -188,6 +188,21 @@ else
     echo "skip: OPSDECK_FIXTURES not set"
 fi
 
+# ---- a Cachet feed as a directory of captures (the codec's test pages) ----
+c="$tmp/cachet/api/v1"
+mkdir -p "$c/components"
+cp "$OPSDECK_SRC/tests/cachet/components-p1.json" "$c/components.json"
+cp "$OPSDECK_SRC/tests/cachet/groups.json" "$c/components/groups.json"
+cp "$OPSDECK_SRC/tests/cachet/incidents.json" "$c/incidents.json"
+cp "$OPSDECK_SRC/tests/cachet/schedules.json" "$c/schedules.json"
+printf '{ "timezones": ["Europe/London"], "feeds": [ { "id": "cq", "kind": "cachet", "time_zone": "Europe/London", "url": "file://%s/cachet" } ] }\n' \
+    "$tmp" >"$tmp/cachet.json"
+"$OD" snapshot --config "$tmp/cachet.json" --json >"$tmp/cq.out" 2>"$tmp/err.txt"
+expect "cachet: exit 0" 0 $?
+got=$("$JQ" 'feeds[0].ok' 'panes[0].title' 'panes[0].status' 'maintenances#' timeline# \
+    <"$tmp/cq.out" | tr '\n' '|')
+expect "cachet: read through file://" "true|cq|partial_outage|2|10|" "$got"
+
 # ---- a hostile feed: escape sequences everywhere ----
 mkdir -p "$tmp/evil/api/v2"
 E='\u001b[2J\u001b]0;pwned\u0007\u009b31m\u001bP1$r\u001b\\\u202e\u2066\u007f\u0008\r'
