@@ -80,7 +80,7 @@ struct state_pane {
     const struct config_pane *cfg;      /* borrowed from the config */
     enum component_status status;       /* worst */
     bool stale;                         /* some feed with a component here is stale or failed */
-    struct state_component *components; /* in feed order, then snapshot order */
+    struct state_component *components; /* feed order; groups followed by their children */
     size_t n_components;
     const struct state_incident **incidents;     /* active incidents, newest first */
     size_t n_incidents;
