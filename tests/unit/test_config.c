@@ -467,6 +467,71 @@ static void test_pattern_match(void **state)
     config_free(c);
 }
 
+static char *slurp(const char *rel)
+{
+    const char *src = getenv("OPSDECK_SRC");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot open %s", path);
+    static char buf[1 << 16];   /* test helper only */
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* doc/config.example.json loads, and the man page example too; every key is
+ * documented in doc/opsdeck.json.5. */
+static void test_docs(void **state)
+{
+    (void)state;
+    struct od_error err;
+    const char *src = getenv("OPSDECK_SRC");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/doc/config.example.json", src ? src : ".");
+    struct config *c = config_load_file(path, &err);
+    if (!c)
+        fail_msg("%s:%d:%d: %s", err.source, err.line, err.column, err.text);
+    assert_int_equal(c->n_feeds, 3);
+    assert_int_equal(c->feeds[2].kind, FEED_CACHET);
+    assert_int_equal(c->n_panes, 6);
+    assert_string_equal(c->panes[3].patterns[1].feed, "partner");
+    config_free(c);
+
+    char *man = slurp("doc/opsdeck.json.5");
+    const char *ex = strstr(man, ".SH EXAMPLE\n.nf\n");
+    assert_non_null(ex);
+    ex += strlen(".SH EXAMPLE\n.nf\n");
+    const char *end = strstr(ex, ".fi\n");
+    assert_non_null(end);
+    char json[8192];
+    size_t n = 0;
+    for (const char *p = ex; p < end && n + 1 < sizeof(json); p++) {
+        if (p[0] == '\\' && p[1] == '-')      /* roff's \- is a plain '-' */
+            p++;
+        json[n++] = *p;
+    }
+    json[n] = '\0';
+    c = config_parse(json, n, "opsdeck.json.5", &err);
+    if (!c)
+        fail_msg("%s:%d:%d: %s", err.source, err.line, err.column, err.text);
+    assert_string_equal(c->panes[2].title, "I-3 hosted email");
+    config_free(c);
+
+    const char *keys[] = {"feeds", "panes", "timezones", "theme", "title", "alerts", "bell",
+                          "readonly", "id", "kind", "url", "interval", "timeout", "max_body",
+                          "ca_file", "time_zone", "page_id", "token_env", "token_file", "name",
+                          "components"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char want[64];
+        snprintf(want, sizeof(want), ".BR %s \"", keys[i]);
+        if (!strstr(man, want))
+            fail_msg("doc/opsdeck.json.5 does not document \"%s\"", keys[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_file_and_lookup),
         cmocka_unit_test(test_glob),
         cmocka_unit_test(test_pattern_match),
+        cmocka_unit_test(test_docs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
