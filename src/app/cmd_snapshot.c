@@ -190,9 +190,12 @@ void snapshot_print_text(FILE *out, const struct state *st, int cols, long long 
         put_fit(out, fd->cfg->id, 12);
         fputs(fd->ok ? "  ok      " : "  FAILED  ", out);
         if (fd->ok) {
+            /* the page's own address when it gives one (the config's URL may
+             * be a local file:// path), else the configured URL */
             put(out, state_feed_label(st, f));
             fputs("  ", out);
-            put(out, fd->cfg->url);
+            const char *page_url = fd->snap ? fd->snap->page.url : NULL;
+            put(out, page_url && page_url[0] ? page_url : fd->cfg->url);
         } else {
             put(out, fd->error);
             if (fd->snap)

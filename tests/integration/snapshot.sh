@@ -43,7 +43,7 @@ expect "demo: exit 0" 0 $?
 expect "demo: nothing on stderr" "" "$(cat "$tmp/err.txt")"
 contains "demo: header in both zones" "$tmp/out.txt" "MaxMail snapshot, 2016-05-23 0812 PDT / 1612 BST"
 contains "demo: overall" "$tmp/out.txt" "Overall: Major outage (Partial System Outage)"
-contains "demo: feed ok" "$tmp/out.txt" "maxmail       ok      MaxMail  file://"
+contains "demo: feed ok" "$tmp/out.txt" "  maxmail       ok      MaxMail  https://status.maxmail.example"
 contains "demo: I-3 pane worst status" "$tmp/out.txt" "  I-3 hosted email              Major outage"
 contains "demo: Amsterdam pane" "$tmp/out.txt" "  Amsterdam                     Operational"
 contains "demo: a group's child" "$tmp/out.txt" "      Amsterdam inbound mail (MX)           Operational"
