@@ -124,7 +124,7 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOD)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(ALL_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(ALL_LIBS)
 
 TEST_ENV = OPSDECK_FIXTURES=$(SHARED)/status-fixtures OPSDECK_SHARED=$(SHARED) \
            OPSDECK_BUILD=$(abspath $(BUILD)) OPSDECK_SRC=$(CURDIR) \
