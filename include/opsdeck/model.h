@@ -188,7 +188,8 @@ OD_NODISCARD struct snapshot *snapshot_clone(const struct snapshot *s);
 OD_NODISCARD struct snapshot *snapshot_merge(const struct snapshot *older,
                                              const struct snapshot *newer);
 
-/* Canonical order: components by (group, position, name); incidents newest first
+/* Canonical order: components as a flattened tree (top level by position and
+ * name, each group followed by its children by their position); incidents newest first
  * by the latest update's display time (then created_at); each incident's updates
  * newest first by display_at; maintenances by scheduled_for ascending. */
 void snapshot_sort(struct snapshot *s);

@@ -327,13 +327,55 @@ static int maintenance_soonest_first(const void *pa, const void *pb)
     return c ? c : str_cmp_null(a->id, b->id);
 }
 
-static int component_order(const void *pa, const void *pb)
+/* Components sort as a tree flattened: top-level items (groups and ungrouped
+ * components) by position then name, each group followed by its children by
+ * their own position. Positions are per level on Statuspage, so children of
+ * different groups must not be compared with each other or with groups. */
+struct component_key {
+    struct component comp;
+    int top_position;
+    const char *top_name;
+    const char *top_id;
+    bool child;
+};
+
+static int component_key_order(const void *pa, const void *pb)
 {
-    const struct component *a = pa, *b = pb;
-    if (a->position != b->position)
-        return a->position < b->position ? -1 : 1;
-    int c = str_cmp_null(a->name, b->name);
-    return c ? c : str_cmp_null(a->id, b->id);
+    const struct component_key *a = pa, *b = pb;
+    if (a->top_position != b->top_position)
+        return a->top_position < b->top_position ? -1 : 1;
+    int c = str_cmp_null(a->top_name, b->top_name);
+    if (c)
+        return c;
+    c = str_cmp_null(a->top_id, b->top_id);
+    if (c)
+        return c;
+    if (a->child != b->child)
+        return a->child ? 1 : -1;
+    if (a->comp.position != b->comp.position)
+        return a->comp.position < b->comp.position ? -1 : 1;
+    c = str_cmp_null(a->comp.name, b->comp.name);
+    return c ? c : str_cmp_null(a->comp.id, b->comp.id);
+}
+
+static void components_sort(struct component *list, size_t n)
+{
+    struct component_key *keys = xcalloc(n, sizeof(*keys));
+    for (size_t i = 0; i < n; i++) {
+        const struct component *parent = NULL;
+        if (list[i].group_id)
+            for (size_t j = 0; j < n && !parent; j++)
+                if (j != i && list[j].group && list[j].id &&
+                    strcmp(list[j].id, list[i].group_id) == 0)
+                    parent = &list[j];
+        const struct component *top = parent ? parent : &list[i];
+        keys[i] = (struct component_key){list[i], top->position, top->name, top->id,
+                                         parent != NULL};
+    }
+    qsort(keys, n, sizeof(*keys), component_key_order);
+    for (size_t i = 0; i < n; i++)
+        list[i] = keys[i].comp;
+    free(keys);
 }
 
 static void incidents_sort(struct incident *list, size_t n,
@@ -350,7 +392,7 @@ static void incidents_sort(struct incident *list, size_t n,
 void snapshot_sort(struct snapshot *s)
 {
     if (s->n_components > 1)
-        qsort(s->components, s->n_components, sizeof(*s->components), component_order);
+        components_sort(s->components, s->n_components);
     incidents_sort(s->incidents, s->n_incidents, incident_newest_first);
     incidents_sort(s->maintenances, s->n_maintenances, maintenance_soonest_first);
 }

@@ -115,12 +115,43 @@ static void test_indicator(void **state)
     assert_string_equal(desc, "Major System Outage");
 }
 
+static void test_component_tree_order(void **state)
+{
+    (void)state;
+    struct snapshot *s = snapshot_new();
+    struct arena *a = s->arena;
+    struct {
+        const char *id, *name, *group_id;
+        int position;
+        bool group;
+    } rows[] = {
+        {"c-ca", "Mail", "g-ca", 1, false},   {"g-ca", "California", NULL, 2, true},
+        {"c-web", "Web", "g-ams", 2, false},  {"solo", "Archive", NULL, 3, false},
+        {"c-mail", "Mail", "g-ams", 1, false}, {"g-ams", "Amsterdam", NULL, 1, true},
+    };
+    s->n_components = ARRAY_SIZE(rows);
+    s->components = arena_calloc(a, s->n_components, sizeof(struct component));
+    for (size_t i = 0; i < s->n_components; i++) {
+        s->components[i].id = arena_strdup(a, rows[i].id);
+        s->components[i].name = arena_strdup(a, rows[i].name);
+        s->components[i].group_id = arena_strdup(a, rows[i].group_id);
+        s->components[i].position = rows[i].position;
+        s->components[i].group = rows[i].group;
+    }
+    snapshot_sort(s);
+    const char *want[] = {"g-ams", "c-mail", "c-web", "g-ca", "c-ca", "solo"};
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+        assert_string_equal(s->components[i].id, want[i]);
+    snapshot_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enum_round_trip),
         cmocka_unit_test(test_merge_union_and_newest_wins),
         cmocka_unit_test(test_indicator),
+        cmocka_unit_test(test_component_tree_order),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
