@@ -184,14 +184,22 @@ static const char *read_ref(struct arena *a, const json_t *obj, const char *key)
     return id && *id && strcmp(id, "0") != 0 ? id : NULL;
 }
 
+/* prefix + id + suffix as an id of the model, cut like every other id so that
+ * the Statuspage writer and reader carry it unchanged. */
+static const char *derived_id(struct arena *a, const char *prefix, const char *id,
+                              const char *suffix)
+{
+    char buf[JU_MAX_ID * 2];
+    int n = snprintf(buf, sizeof(buf), "%s%s%s", prefix, id ? id : "", suffix);
+    if (n < 0)
+        return NULL;
+    size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+    return text_sanitize_arena(a, buf, len, TEXT_SINGLE_LINE, JU_MAX_ID);
+}
+
 static const char *group_ref(struct arena *a, const char *id)
 {
-    if (!id)
-        return NULL;
-    size_t n = strlen(id) + 7;
-    char *s = arena_alloc(a, n);
-    snprintf(s, n, "group-%s", id);
-    return s;
+    return id ? derived_id(a, "group-", id, "") : NULL;
 }
 
 static int read_order(const json_t *obj)
@@ -575,7 +583,8 @@ static void build_components(const struct cachet_reader *r, struct snapshot *s,
         enum component_status worst = r->components.v[kk[first].idx].status;
         for (size_t j = first; j < last; j++) {
             const struct component *c = &r->components.v[kk[j].idx];
-            g->children[g->n_children++] = arena_strdup(a, c->id);
+            if (c->id)
+                g->children[g->n_children++] = arena_strdup(a, c->id);
             worst = component_status_worse(worst, c->status);
         }
         g->status = worst;
@@ -660,10 +669,7 @@ static void build_incidents(const struct cachet_reader *r, struct snapshot *s,
         }
         if (ci->message) {
             struct incident_update *u = &inc->updates[inc->n_updates++];
-            size_t idlen = (inc->id ? strlen(inc->id) : 0) + 3;
-            char *uid = arena_alloc(a, idlen);
-            snprintf(uid, idlen, "%s-0", inc->id ? inc->id : "");
-            u->id = uid;
+            u->id = derived_id(a, "", inc->id, "-0");
             u->incident_id = inc->id;
             /* Cachet moves the incident's status along with each update, so
              * the status its first message was posted with is known only
@@ -721,10 +727,7 @@ static void build_maintenances(const struct cachet_reader *r, struct snapshot *s
             m->updates = arena_calloc(a, 1, sizeof(*m->updates));
             m->n_updates = 1;
             struct incident_update *u = &m->updates[0];
-            size_t idlen = (m->id ? strlen(m->id) : 0) + 3;
-            char *uid = arena_alloc(a, idlen);
-            snprintf(uid, idlen, "%s-0", m->id ? m->id : "");
-            u->id = uid;
+            u->id = derived_id(a, "", m->id, "-0");
             u->incident_id = m->id;
             u->status = m->status;
             u->body = arena_strdup(a, cs->message);

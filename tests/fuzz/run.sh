@@ -23,5 +23,5 @@ for f in tests/codec/*/input.json tests/cachet/*.json doc/*.json ${OPSDECK_FIXTU
         cp "$f" "$out/seed-$target/s$i"
     fi
 done
-"./$out/fuzz_$target" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+"./$out/fuzz_$target" -artifact_prefix="$out/" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
     -print_final_stats=1 "$out/corpus-$target" "$out/seed-$target"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "opsdeck/cachet_codec.h"
+#include "opsdeck/sp_codec.h"
 #include "opsdeck/strbuf.h"
 #include "snap_check.h"
 
@@ -263,6 +264,23 @@ static void test_schedules(void **state)
     snapshot_free(s);
 }
 
+/* A Cachet feed's snapshot goes through the Statuspage writer and back
+ * unchanged (opsdeck can cache or re-serve it in one format). */
+static void test_through_statuspage_writer(void **state)
+{
+    (void)state;
+    struct snapshot *s = read_all();
+    size_t len;
+    char *out = sp_write(s, SP_DOC_AUTO, &len);
+    struct od_error err;
+    struct snapshot *b = sp_read(out, len, SP_DOC_AUTO, "written", &err);
+    assert_non_null(b);
+    assert_snapshot_equal(s, b);
+    free(out);
+    snapshot_free(b);
+    snapshot_free(s);
+}
+
 static void test_cachet_read_in_one_call(void **state)
 {
     (void)state;
@@ -373,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_components_and_groups),
         cmocka_unit_test(test_incidents),
         cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_through_statuspage_writer),
         cmocka_unit_test(test_cachet_read_in_one_call),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_item_cap),
