@@ -16,7 +16,7 @@
 #include "opsdeck/fetch_simple.h"
 #include "opsdeck/model.h"
 
-static char dir[] = "/tmp/odfetchXXXXXX";
+static char dir[256];
 
 static void put_file(const char *rel, const char *text)
 {
@@ -31,6 +31,8 @@ static void put_file(const char *rel, const char *text)
 static int setup(void **state)
 {
     (void)state;
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/odfetchXXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
     if (!mkdtemp(dir))
         return -1;
     return 0;
