@@ -107,7 +107,8 @@ struct state {
     struct state_pane *panes;           /* one per config pane, same order */
     size_t n_panes;
     struct state_incident *incidents;   /* every incident and maintenance, newest first
-                                           (one listed in both lists of a feed: once) */
+                                           (one in both lists of a feed, same id and
+                                           name: once) */
     size_t n_incidents;
     struct state_row *timeline;         /* every update, newest first */
     size_t n_timeline;

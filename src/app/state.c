@@ -442,11 +442,15 @@ static void rebuild(struct state *st, int64_t now)
         for (size_t i = 0; i < s->n_incidents; i++)
             add_incident(st, &alloc, f, &s->incidents[i], false);
         for (size_t i = 0; i < s->n_maintenances; i++) {
-            /* listed as an incident too (a feed may put both in one list): once */
+            /* listed as an incident too (a feed may put both in one list): once.
+             * Same id and name, so Cachet's separate id spaces do not collide. */
             const struct incident *m = &s->maintenances[i];
             bool dup = false;
-            for (size_t k = 0; m->id && k < s->n_incidents && !dup; k++)
-                dup = s->incidents[k].id && strcmp(s->incidents[k].id, m->id) == 0;
+            for (size_t k = 0; m->id && m->name && k < s->n_incidents && !dup; k++) {
+                const struct incident *o = &s->incidents[k];
+                dup = o->id && o->name && strcmp(o->id, m->id) == 0 &&
+                      strcmp(o->name, m->name) == 0;
+            }
             if (!dup)
                 add_incident(st, &alloc, f, m, true);
         }
