@@ -67,6 +67,19 @@ contains "demo: timeline across midnight in London" "$tmp/out.txt" \
 long=$(sed 's/…/./g' "$tmp/out.txt" | awk 'length($0) > 100' | wc -l)
 expect "demo: no line over 100 bytes" 0 "$long"
 
+# ---- the README shows this very output (all but the clock in its first line) ----
+# (the config of mk/run-demo.sh before opsdeckd took over `make run`)
+sed 's/"title": "MaxMail"/"title": "MaxMail (demo)"/' "$tmp/demo.json" >"$tmp/readme.json"
+COLUMNS= "$OD" snapshot --config "$tmp/readme.json" 2>/dev/null | sed 1d >"$tmp/run.txt"
+sed -n '/^snapshot, captured as is:$/,$p' "$OPSDECK_SRC/README.md" |
+    sed '1,4d' | sed '/^```$/,$d' >"$tmp/readme.txt"
+if [ -s "$tmp/readme.txt" ] && cmp -s "$tmp/run.txt" "$tmp/readme.txt"; then
+    ok "README: the Snapshot section shows the real output"
+else
+    fail "README: the Snapshot section differs from the real output:"
+    diff "$tmp/readme.txt" "$tmp/run.txt" | head -20
+fi
+
 # ---- the demo feed, as JSON ----
 OPSDECK_TEST_NOW=2016-05-23T15:12:00Z "$OD" snapshot --config "$tmp/demo.json" --json \
     >"$tmp/out.json" 2>"$tmp/err.txt"
