@@ -106,7 +106,9 @@ struct state {
     size_t n_feeds;
     struct state_pane *panes;           /* one per config pane, same order */
     size_t n_panes;
-    struct state_incident *incidents;   /* every incident and maintenance, newest first */
+    struct state_incident *incidents;   /* every incident and maintenance, newest first
+                                           (one in both lists of a feed, same id and
+                                           name: once) */
     size_t n_incidents;
     struct state_row *timeline;         /* every update, newest first */
     size_t n_timeline;

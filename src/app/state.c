@@ -441,8 +441,19 @@ static void rebuild(struct state *st, int64_t now)
             continue;
         for (size_t i = 0; i < s->n_incidents; i++)
             add_incident(st, &alloc, f, &s->incidents[i], false);
-        for (size_t i = 0; i < s->n_maintenances; i++)
-            add_incident(st, &alloc, f, &s->maintenances[i], true);
+        for (size_t i = 0; i < s->n_maintenances; i++) {
+            /* listed as an incident too (a feed may put both in one list): once.
+             * Same id and name, so Cachet's separate id spaces do not collide. */
+            const struct incident *m = &s->maintenances[i];
+            bool dup = false;
+            for (size_t k = 0; m->id && m->name && k < s->n_incidents && !dup; k++) {
+                const struct incident *o = &s->incidents[k];
+                dup = o->id && o->name && strcmp(o->id, m->id) == 0 &&
+                      strcmp(o->name, m->name) == 0;
+            }
+            if (!dup)
+                add_incident(st, &alloc, f, m, true);
+        }
     }
     if (st->n_incidents > 1)
         qsort(st->incidents, st->n_incidents, sizeof(*st->incidents), cmp_incident);

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Build one libFuzzer target with clang (ASan + UBSan) and run it for a while.
-#   sh tests/fuzz/run.sh sp_read|cachet_read [seconds]
-# Seeds: tests/codec/*/input.json, tests/cachet/*.json and, when
+#   sh tests/fuzz/run.sh sp_read|cachet_read|config [seconds]
+# Seeds: tests/codec/*/input.json, tests/cachet/*.json, doc/*.json and, when
 # OPSDECK_FIXTURES is set, the real captures. Output goes to build-fuzz/.
 set -eu
-target=${1:?usage: run.sh sp_read|cachet_read [seconds]}
+target=${1:?usage: run.sh sp_read|cachet_read|config [seconds]}
 secs=${2:-60}
 out=build-fuzz
 mkdir -p "$out/corpus-$target" "$out/seed-$target"
@@ -13,7 +13,7 @@ flags="-std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
 clang $flags -o "$out/fuzz_$target" "tests/fuzz/fuzz_$target.c" \
     src/core/*.c src/codec/*.c $(pkg-config --libs jansson) -lm
 i=0
-for f in tests/codec/*/input.json tests/cachet/*.json ${OPSDECK_FIXTURES:+"$OPSDECK_FIXTURES"/*.json}; do
+for f in tests/codec/*/input.json tests/cachet/*.json doc/*.json ${OPSDECK_FIXTURES:+"$OPSDECK_FIXTURES"/*.json}; do
     [ -f "$f" ] || continue
     i=$((i + 1))
     # sp_read takes a kind byte first: seed with AUTO (0)

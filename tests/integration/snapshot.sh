@@ -18,6 +18,10 @@ expect() {
     if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want [$2] got [$3]"; fi
 }
 # contains NAME FILE TEXT
+# safe NAME FILE: FILE holds nothing that could act on a terminal
+safe() {
+    if "$SAFE" <"$2"; then ok "$1"; else fail "$1"; fi
+}
 contains() {
     if grep -qF -- "$3" "$2"; then ok "$1"; else fail "$1: [$3] not in $2"; sed 's/^/    | /' "$2"; fi
 }
@@ -62,16 +66,29 @@ contains "demo: timeline Office 365 day" "$tmp/out.txt" \
     "  2016-04-20 1300 PDT / 2100 BST  investigating Message Processing: General inbound"
 contains "demo: timeline across midnight in London" "$tmp/out.txt" \
     "  2016-04-19 1945 PDT / 0345 BST  monitoring    Message Processing:"
-"$SAFE" <"$tmp/out.txt" && ok "demo: text is terminal-safe" || fail "demo: text is terminal-safe"
+safe "demo: text is terminal-safe" "$tmp/out.txt"
 # every line fits the width
 long=$(sed 's/…/./g' "$tmp/out.txt" | awk 'length($0) > 100' | wc -l)
 expect "demo: no line over 100 bytes" 0 "$long"
+
+# ---- the README shows this very output (all but the clock in its first line) ----
+# (the config of mk/run-demo.sh before opsdeckd took over `make run`)
+sed 's/"title": "MaxMail"/"title": "MaxMail (demo)"/' "$tmp/demo.json" >"$tmp/readme.json"
+COLUMNS='' "$OD" snapshot --config "$tmp/readme.json" 2>/dev/null | sed 1d >"$tmp/run.txt"
+sed -n '/^snapshot, captured as is:$/,$p' "$OPSDECK_SRC/README.md" |
+    sed '1,4d' | sed '/^```$/,$d' >"$tmp/readme.txt"
+if [ -s "$tmp/readme.txt" ] && cmp -s "$tmp/run.txt" "$tmp/readme.txt"; then
+    ok "README: the Snapshot section shows the real output"
+else
+    fail "README: the Snapshot section differs from the real output:"
+    diff "$tmp/readme.txt" "$tmp/run.txt" | head -20
+fi
 
 # ---- the demo feed, as JSON ----
 OPSDECK_TEST_NOW=2016-05-23T15:12:00Z "$OD" snapshot --config "$tmp/demo.json" --json \
     >"$tmp/out.json" 2>"$tmp/err.txt"
 expect "json: exit 0" 0 $?
-"$SAFE" <"$tmp/out.json" && ok "json: terminal-safe" || fail "json: terminal-safe"
+safe "json: terminal-safe" "$tmp/out.json"
 got=$("$JQ" feeds# 'feeds[0].id' 'feeds[0].ok' 'feeds[0].error' 'feeds[0].fetched_at' \
     panes# 'panes[0].title' 'panes[0].status' 'panes[2].title' 'panes[2].status' \
     'panes[2].components#' 'panes[2].components[1].feed' 'panes[2].components[1].id' \
@@ -171,7 +188,7 @@ if [ -n "${OPSDECK_FIXTURES:-}" ] && [ -d "$OPSDECK_FIXTURES" ]; then
 EOF
     "$OD" snapshot --config "$tmp/gh.json" --json >"$tmp/gh.out" 2>"$tmp/err.txt"
     expect "captures: exit 0" 0 $?
-    "$SAFE" <"$tmp/gh.out" && ok "captures: terminal-safe" || fail "captures: terminal-safe"
+    safe "captures: terminal-safe" "$tmp/gh.out"
     got=$("$JQ" 'feeds[0].indicator' 'feeds[1].indicator' \
         'panes[0].components#' 'panes[0].status' 'panes[0].components[0].feed' \
         'panes[0].components[1].feed' 'panes[0].components[1].status' \
@@ -182,7 +199,7 @@ EOF
     want="minor|none|2|partial_outage|gh2022|gh2026|operational|partial_outage|11|operational|12|1|ljwdk6qml8z8|Incident with Packages and Pages|investigating|major|7|2022-11-25T15:50:04.967Z|0|294|"
     expect "captures: values read off the files" "$want" "$got"
     "$OD" snapshot --config "$tmp/gh.json" >"$tmp/gh.txt" 2>/dev/null
-    "$SAFE" <"$tmp/gh.txt" && ok "captures: text terminal-safe" || fail "captures: text safe"
+    safe "captures: text terminal-safe" "$tmp/gh.txt"
     contains "captures: text timeline cut" "$tmp/gh.txt" "TIMELINE (newest first, 20 of 294 updates)"
 else
     echo "skip: OPSDECK_FIXTURES not set"
@@ -205,6 +222,7 @@ expect "cachet: read through file://" "true|cq|partial_outage|2|10|" "$got"
 
 # ---- a hostile feed: escape sequences everywhere ----
 mkdir -p "$tmp/evil/api/v2"
+# shellcheck disable=SC2016  # literal JSON escapes, not shell expansions
 E='\u001b[2J\u001b]0;pwned\u0007\u009b31m\u001bP1$r\u001b\\\u202e\u2066\u007f\u0008\r'
 cat >"$tmp/evil/api/v2/summary.json" <<EOF
 { "page": { "id": "evil", "name": "Ev${E}il", "url": "x", "time_zone": "${E}" },
@@ -234,28 +252,25 @@ cat >"$tmp/evil.json" <<EOF
 EOF
 COLUMNS=80 "$OD" snapshot --config "$tmp/evil.json" >"$tmp/evil.txt" 2>"$tmp/evil.err"
 expect "hostile: exit 1 (one feed missing)" 1 $?
-"$SAFE" <"$tmp/evil.txt" && ok "hostile: text stdout has no control bytes" ||
-    fail "hostile: text stdout has control bytes"
-"$SAFE" <"$tmp/evil.err" && ok "hostile: stderr has no control bytes" ||
-    fail "hostile: stderr has control bytes"
+safe "hostile: text stdout has no control bytes" "$tmp/evil.txt"
+safe "hostile: stderr has no control bytes" "$tmp/evil.err"
 contains "hostile: the incident is shown" "$tmp/evil.txt" "  Inc ident  [N ame, impact unknown, Investigating]"
 contains "hostile: body text survives" "$tmp/evil.txt" "      dy line one"
 contains "hostile: body's second line" "$tmp/evil.txt" "      red line two"
 "$OD" snapshot --config "$tmp/evil.json" --json >"$tmp/evil.out" 2>"$tmp/evil.err"
 expect "hostile --json: exit 1" 1 $?
-"$SAFE" <"$tmp/evil.out" && ok "hostile: json stdout has no control bytes" ||
-    fail "hostile: json stdout has control bytes"
+safe "hostile: json stdout has no control bytes" "$tmp/evil.out"
 # and nothing escaped in JSON that would turn into a control once decoded
 "$JQ" 'incidents[0].updates[0].body' 'incidents[0].name' 'panes[0].title' 'title' \
     'feeds[1].error' 'maintenances[0].updates[0].body' 'panes[0].components[0].id' \
-    <"$tmp/evil.out" | tr -d '\n' | "$SAFE" && ok "hostile: decoded JSON strings are clean" ||
-    fail "hostile: decoded JSON strings hold controls"
+    <"$tmp/evil.out" | tr -d '\n' >"$tmp/decoded.txt"
+safe "hostile: decoded JSON strings are clean" "$tmp/decoded.txt"
 
 # a URL with an escape in the config is refused (exit 2), and said safely
 printf '{ "feeds": [ { "id": "x", "url": "file:///x\\u001b]0;t\\u0007" } ] }\n' >"$tmp/evilurl.json"
 "$OD" snapshot --config "$tmp/evilurl.json" >"$tmp/out.txt" 2>"$tmp/err.txt"
 expect "hostile url: exit 2" 2 $?
-"$SAFE" <"$tmp/err.txt" && ok "hostile url: stderr clean" || fail "hostile url: stderr clean"
+safe "hostile url: stderr clean" "$tmp/err.txt"
 contains "hostile url: message" "$tmp/err.txt" "feeds[0].url: expected text without control"
 
 echo "snapshot.sh: $fails failed"

@@ -320,7 +320,9 @@ static void test_top_and_pane_errors(void **state)
 static void test_file_and_lookup(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/odcfgXXXXXX";
+    char dir[256];
+    const char *tmpdir = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/odcfgXXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
     assert_non_null(mkdtemp(dir));
     char path[512], sub[512], buf[1024];
     struct od_error err;

@@ -224,10 +224,30 @@ static void test_rules_and_feed_wide(void **state)
     assert_string_equal(st->panes[1].maintenances[2]->inc->id, "m1");
     assert_false(find_si(st, "m4")->active);
 
+    /* a maintenance also listed among the incidents is counted once */
+    struct snapshot *dup = read_doc(
+        "{\"page\":{\"id\":\"p\"},\"incidents\":[{\"id\":\"mx\",\"name\":\"Both\","
+        "\"status\":\"in_progress\",\"incident_updates\":[{\"id\":\"u\",\"status\":"
+        "\"in_progress\",\"body\":\"b\",\"display_at\":\"2026-01-01T00:00:00Z\"}]}],"
+        "\"scheduled_maintenances\":[{\"id\":\"mx\",\"name\":\"Both\",\"status\":"
+        "\"in_progress\",\"incident_updates\":[{\"id\":\"u\",\"status\":\"in_progress\","
+        "\"body\":\"b\",\"display_at\":\"2026-01-01T00:00:00Z\"}]}]}");
+    state_feed_take(st, 1, dup, 100);
+    size_t both = 0;
+    for (size_t i = 0; i < st->n_incidents; i++)
+        both += st->incidents[i].feed == 1;
+    assert_int_equal(both, 1);
+    assert_true(find_si(st, "mx")->maintenance);
+    assert_int_equal(st->n_timeline, 3);
+
     /* first non-empty line of a body */
-    assert_int_equal(st->n_timeline, 2);
-    assert_int_equal(st->timeline[1].line_len, strlen("We are looking."));
-    assert_memory_equal(st->timeline[1].line, "We are looking.", 15);
+    const struct state_row *looking = &st->timeline[0];
+    for (size_t i = 0; i < st->n_timeline; i++)
+        if (strcmp(st->timeline[i].si->inc->id, "i1") == 0)
+            looking = &st->timeline[i];
+    assert_string_equal(looking->si->inc->id, "i1");
+    assert_int_equal(looking->line_len, strlen("We are looking."));
+    assert_memory_equal(looking->line, "We are looking.", 15);
 
     state_free(st);
     config_free(cfg);
