@@ -19,7 +19,7 @@ PKG      ?= pkg-config
 
 PKGS_CORE   := jansson libcurl
 PKGS_TUI    := ncursesw
-PKGS_SERVER := libmicrohttpd sqlite3
+PKGS_SERVER := libmicrohttpd sqlite3 zlib
 PKGS_TEST   := cmocka
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wcast-align -Wpointer-arith \

@@ -15,6 +15,7 @@ need_pkg jansson libjansson-dev
 need_pkg cmocka libcmocka-dev
 need_pkg libmicrohttpd libmicrohttpd-dev
 need_pkg sqlite3 libsqlite3-dev
+need_pkg zlib zlib1g-dev
 need_cmd tmux tmux
 need_cmd curl curl
 [ -d /usr/share/zoneinfo/Europe ] || missing="$missing tzdata"
