@@ -149,6 +149,10 @@ valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O0 -g" all $(UNIT_BIN:$(BUILD)/%=build-vg/%)
 	@$(TEST_ENV) OPSDECK_VALGRIND=1 sh mk/run-unit.sh $(UNIT_BIN:$(BUILD)/%=build-vg/%)
 
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh mk/deps.sh fuzz && OPSDECK_FIXTURES=$(SHARED)/status-fixtures sh tests/fuzz/run.sh all $(FUZZ_SECONDS)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@sh mk/run-demo.sh $(BUILD)

@@ -18,6 +18,9 @@ need_pkg sqlite3 libsqlite3-dev
 need_pkg zlib zlib1g-dev
 need_cmd tmux tmux
 need_cmd curl curl
+# `sh mk/deps.sh fuzz` / `valgrind`: the tools of those targets only
+case " $* " in *" fuzz "*) need_cmd clang clang; ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || missing="$missing libclang-rt-dev" ;; esac
+case " $* " in *" valgrind "*) need_cmd valgrind valgrind ;; esac
 [ -d /usr/share/zoneinfo/Europe ] || missing="$missing tzdata"
 [ -f /usr/share/terminfo/t/tmux-256color ] || [ -f /lib/terminfo/t/tmux-256color ] || missing="$missing ncurses-term"
 
