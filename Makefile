@@ -3,7 +3,7 @@
 #   make            build opsdeck and opsdeckd into $(BUILD)/
 #   make test       install missing deps, build, run every test
 #   make check      the whole test suite again under ASan + UBSan
-#   make valgrind   unit tests under valgrind memcheck
+#   make valgrind   unit and integration tests under valgrind memcheck
 #   make run        install missing deps, build, start the demo
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -146,8 +146,9 @@ check: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 valgrind: deps
-	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O0 -g" all $(UNIT_BIN:$(BUILD)/%=build-vg/%)
-	@$(TEST_ENV) OPSDECK_VALGRIND=1 sh mk/run-unit.sh $(UNIT_BIN:$(BUILD)/%=build-vg/%)
+	@sh mk/deps.sh valgrind
+	@$(MAKE) --no-print-directory BUILD=build-vg OPT="-O0 -g" all $(UNIT_BIN:$(BUILD)/%=build-vg/%) $(TOOL_BIN:$(BUILD)/%=build-vg/%)
+	@$(TEST_ENV) sh tests/valgrind/run.sh build-vg $(UNIT_BIN:$(BUILD)/%=build-vg/%)
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -47,6 +47,7 @@ seed_into() {   # seed_into DIR PREFIX-BYTES FILE...: copy each FILE with PREFIX
     for f in "$@"; do
         [ -f "$f" ] || continue
         n=$(find "$dir" -type f | wc -l)
+        # shellcheck disable=SC2059  # the prefix is octal escapes for printf
         { printf "$prefix"; cat "$f"; } >"$dir/s$n"
     done
 }
@@ -61,7 +62,7 @@ for t in $targets; do
     server_*) link="$out/libopsdeck-server.a $out/libopsdeck.a $(pc --libs libmicrohttpd sqlite3 zlib)" ;;
     *) link="$out/libopsdeck.a" ;;
     esac
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2046
     clang -std=c17 $opt -fsanitize=fuzzer $san -Iinclude -D_GNU_SOURCE \
         $(pc --cflags jansson libcurl) -o "$bin" "$src" $link $(pc --libs jansson libcurl) -lm
 
