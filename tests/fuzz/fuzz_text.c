@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "opsdeck/text.h"
+#include "../tools/term_bytes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,48 +30,16 @@ static const char *unsafe_reason(const char *s, size_t n, int keep_newlines)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            if (c == '\n' && keep_newlines) {
-                i++;
-                continue;
-            }
-            if (c < 0x20 || c == 0x7F)
-                return "C0 control or DEL";
-            i++;
-            continue;
-        }
-        size_t need;
         uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return "invalid UTF-8 lead byte";
-        }
-        if (i + need >= n)
-            return "truncated UTF-8";
-        for (size_t k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return "invalid UTF-8 continuation";
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-            (need == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return "overlong or invalid code point";
-        if (cp >= 0x80 && cp <= 0x9F)
-            return "C1 control";
-        if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-            return "bidi control";
-        if (cp == 0x2028 || cp == 0x2029)
-            return "Unicode line separator";
-        i += need + 1;
+        size_t l = term_utf8_next(p + i, n - i, &cp);
+        if (!l)
+            return "invalid UTF-8";
+        if (cp < 0x20 && !(cp == '\n' && keep_newlines))
+            return "C0 control";
+        const char *why = term_unsafe_cp(cp);
+        if (why)
+            return why;
+        i += l;
     }
     return NULL;
 }
