@@ -4,6 +4,8 @@
  *
  *   termscan          plain output (snapshot, tail): no ESC at all, no C0 but
  *                     '\n' and '\t', plus the common rules below
+ *   termscan --pty    plain output read back from a pty (tmux pipe-pane): the
+ *                     same, but each '\n' may come as "\r\n"
  *   termscan --tty    a curses program's output: its own CSI sequences, charset
  *                     designations and keypad/cursor-save escapes are allowed,
  *                     as are '\r' '\b' BEL SO SI; OSC (titles, clipboard), DCS,
@@ -83,8 +85,9 @@ static size_t own_escape(const unsigned char *p, size_t n, const char **why)
 int main(int argc, char **argv)
 {
     bool tty = argc > 1 && strcmp(argv[1], "--tty") == 0;
-    if (argc > 2 || (argc == 2 && !tty)) {
-        fprintf(stderr, "usage: termscan [--tty] < bytes\n");
+    bool pty = argc > 1 && strcmp(argv[1], "--pty") == 0;
+    if (argc > 2 || (argc == 2 && !tty && !pty)) {
+        fprintf(stderr, "usage: termscan [--pty|--tty] < bytes\n");
         return 2;
     }
     size_t len;
@@ -109,7 +112,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (c < 0x20) {
-            bool ok = c == '\n' || c == '\t' ||
+            bool ok = c == '\n' || c == '\t' || (pty && c == '\r' && i + 1 < len && b[i + 1] == '\n') ||
                       (tty && (c == '\r' || c == '\b' || c == 0x07 || c == 0x0E || c == 0x0F));
             if (!ok)
                 rc = offence(i, "C0 control", c);
