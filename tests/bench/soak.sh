@@ -10,6 +10,7 @@ set -u
 secs=${1:-600}
 sample=${2:-30}
 build=${OPSDECK_BUILD:-build}
+src=$(cd "${OPSDECK_SRC:-.}" && pwd)
 OD="$build/opsdeck"
 ODD="$build/opsdeckd"
 if [ ! -x "$OD" ] || [ ! -x "$ODD" ]; then echo "soak: build first (make)" >&2; exit 2; fi
@@ -25,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-"$ODD" --demo --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" \
+"$ODD" --demo --demo-dir "$src/demo/maxmail/api/v2" --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" \
     --demo-token-file "$tmp/token" >"$tmp/srv.out" 2>"$tmp/srv.log" &
 srv_pid=$!
 i=0
