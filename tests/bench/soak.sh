@@ -6,6 +6,8 @@
 # descriptors of both processes, then prints the table and the growth from the
 # first sample to the last. Not part of CI.
 #   sh tests/bench/soak.sh [SECONDS [SAMPLE]]       (from the source tree, after make)
+# SOAK_WRITES=components writes a component status each second instead (the
+# data stays the same size, so any growth is the programs' own).
 set -u
 secs=${1:-600}
 sample=${2:-30}
@@ -85,7 +87,10 @@ while :; do
     kill -0 "$od_pid" 2>/dev/null || { echo "soak: opsdeck exited at ${now}s" >&2; break; }
     kill -0 "$srv_pid" 2>/dev/null || { echo "soak: opsdeckd exited at ${now}s" >&2; break; }
     n=$((n + 1))
-    if [ $((n % 30)) -eq 0 ]; then
+    if [ "${SOAK_WRITES:-updates}" = components ]; then
+        case $((n % 3)) in 0) st=operational ;; 1) st=degraded_performance ;; *) st=partial_outage ;; esac
+        c=$(post PATCH /components/mmfilter0001 "{\"component\":{\"status\":\"$st\"}}")
+    elif [ $((n % 30)) -eq 0 ]; then
         c=$(post PATCH "/incidents/$inc" '{"incident":{"status":"resolved","body":"Resolved.","components":{"mmfilter0001":"operational"}}}')
         inc=$(open_incident "$n")
     else
