@@ -3,7 +3,8 @@
 # file (the ceiling), and the PATCH write rate. Loopback only, bounded in time:
 # wrk for 10 s per run at 8 and 64 connections, 5 s of PATCH updates.
 # Installs wrk and nginx (Debian packages) when missing.
-# Usage: sh tests/bench/server.sh [BUILD_DIR]   (OPSDECK_BENCH_SECONDS to shorten)
+# Usage: sh tests/bench/server.sh [BUILD_DIR]   (OPSDECK_BENCH_SECONDS to shorten,
+# OPSDECK_BENCH_ARGS for extra opsdeckd options such as "--threads 2")
 set -u
 build=${1:-${OPSDECK_BUILD:-build}}
 secs=${OPSDECK_BENCH_SECONDS:-10}
@@ -30,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-"$build/opsdeckd" --demo --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" \
+"$build/opsdeckd" --demo --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" ${OPSDECK_BENCH_ARGS:-} \
     --demo-token-file "$tmp/token" >/dev/null 2>"$tmp/opsdeckd.log" &
 srv_pid=$!
 i=0
@@ -42,6 +43,7 @@ port=$(cat "$tmp/port")
 token=$(cat "$tmp/token")
 # the log goes to a file as in production; nginx logs its accesses too
 mkdir -p "$tmp/www/api/v2"
+chmod 755 "$tmp" "$tmp/www" "$tmp/www/api" "$tmp/www/api/v2"    # nginx workers drop root
 curl -s "http://127.0.0.1:$port/api/v2/summary.json" >"$tmp/www/api/v2/summary.json"
 
 start_nginx() {
