@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opsdeck/srv_api.h"
 #include "opsdeck/srv_docs.h"
@@ -43,7 +44,9 @@ struct conn_ctx {
 void srv_http_opts_default(struct srv_http_opts *o)
 {
     o->listen = SRV_DEFAULT_LISTEN;
-    o->threads = 4;
+    /* one worker per CPU, 2 to 8: reads are CPU-bound lookups, writes wait on fsync */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 2 ? 2 : cpus > 8 ? 8 : (unsigned)cpus;
     o->max_conn = 1000;
     o->max_conn_per_ip = 256;
     o->timeout_sec = 15;
