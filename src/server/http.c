@@ -25,6 +25,7 @@
 
 struct doc_responses {
     struct MHD_Response *plain, *gz, *not_modified, *not_modified_gz;
+    size_t plain_len, gz_len;   /* for the log */
     char etag[48], etag_gz[48];
 };
 
@@ -156,6 +157,8 @@ static void publish(void *ud, struct srv_docs *docs)
         snprintf(fresh[i].etag, sizeof(fresh[i].etag), "%s", d->etag);
         snprintf(fresh[i].etag_gz, sizeof(fresh[i].etag_gz), "%s", d->etag_gz);
         fresh[i].plain = doc_response(d->plain, d->plain_len, d->etag, false);
+        fresh[i].plain_len = d->plain_len;
+        fresh[i].gz_len = d->gz_len;
         if (d->gz)
             fresh[i].gz = doc_response(d->gz, d->gz_len, d->etag_gz, true);
         fresh[i].not_modified = not_modified(d->etag);
@@ -248,17 +251,19 @@ static enum MHD_Result serve_doc(struct srv_http *h, struct MHD_Connection *c,
     const struct doc_responses *d = &h->docs[doc];
     struct MHD_Response *r;
     unsigned status = 200;
+    size_t bytes = 0;
     if (srv_etag_matches(inm, d->etag, d->etag_gz)) {
         status = 304;
         r = gz ? d->not_modified_gz : d->not_modified;
     } else {
         r = gz && d->gz ? d->gz : d->plain;
         gz = r == d->gz;
+        bytes = gz ? d->gz_len : d->plain_len;
     }
     /* queued while the lock is held, so a publish cannot free it in between */
     enum MHD_Result rc = r ? MHD_queue_response(c, status, r) : MHD_NO;
     pthread_rwlock_unlock(&h->docs_lock);
-    log_request(c, method, url, status, 0, status == 200 && gz ? "gzip" : NULL);
+    log_request(c, method, url, status, bytes, status == 200 && gz ? "gzip" : NULL);
     return rc;
 }
 
