@@ -286,6 +286,8 @@ static enum MHD_Result serve_api(struct srv_http *h, struct MHD_Connection *c,
     snprintf(note, sizeof(note), "token=%s%s", reply.actor[0] ? reply.actor : "-",
              reply.replayed ? " replayed" : "");
     log_request(c, method, url, (unsigned)reply.status, reply.len, note);
+    if (reply.status >= 500)
+        srv_log("error: %s %.300s", note, reply.body ? reply.body : "");
     char *body = reply.body;
     reply.body = NULL;
     return queue_json(c, (unsigned)reply.status, body, reply.len, reply.allow);
