@@ -375,7 +375,12 @@ struct srv_http *srv_http_start(struct store *st, const struct srv_http_opts *o,
     }
     struct srv_http *h = xcalloc(1, sizeof(*h));
     h->opts = *o;
-    pthread_rwlock_init(&h->docs_lock, NULL);
+    /* writer-preferring: under a steady stream of reads a publish must not starve */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&h->docs_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     h->app = srv_app_new(st, publish, h, err);
     if (!h->app) {
         srv_http_stop(h);
