@@ -35,6 +35,7 @@ struct srv_http {
     struct srv_http_opts opts;
     pthread_rwlock_t docs_lock;     /* readers share; a publish swaps under the write lock */
     struct doc_responses docs[SRV_DOC__COUNT];
+    unsigned long generation;       /* of the documents being served */
     unsigned port;
 };
 
@@ -164,12 +165,17 @@ static void publish(void *ud, struct srv_docs *docs)
         fresh[i].not_modified = not_modified(d->etag);
         fresh[i].not_modified_gz = not_modified(d->etag_gz);
     }
+    unsigned long generation = docs->generation;
     srv_docs_free(docs);
     pthread_rwlock_wrlock(&h->docs_lock);
-    memcpy(old, h->docs, sizeof(old));
-    memcpy(h->docs, fresh, sizeof(fresh));
+    bool newer = generation >= h->generation;   /* a later commit may have published first */
+    if (newer) {
+        memcpy(old, h->docs, sizeof(old));
+        memcpy(h->docs, fresh, sizeof(fresh));
+        h->generation = generation;
+    }
     pthread_rwlock_unlock(&h->docs_lock);
-    destroy_set(old);
+    destroy_set(newer ? old : fresh);
 }
 
 /* ---- logging ------------------------------------------------------------ */
