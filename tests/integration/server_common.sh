@@ -81,6 +81,13 @@ if [ -z "${SERVER_COMMON_SOURCED:-}" ]; then
     stop_server TERM
     expect "SIGTERM: exit 0" 0 "$srv_rc"
     contains "SIGTERM: logged" "$tmp/srv.log" "signal 15: shutting down"
+    : >"$tmp/srv.log"
+    start_server --syslog
+    code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$base/api/v2/status.json")
+    expect "--syslog: serves" 200 "$code"
+    stop_server TERM
+    expect "--syslog: exit 0" 0 "$srv_rc"
+    if grep -q 'GET /api' "$tmp/srv.log"; then fail "--syslog still logs to stderr"; else ok "--syslog: nothing on stderr"; fi
     "$ODD" --listen nonsense --db "$tmp/x.db" 2>"$tmp/err"
     expect "bad --listen: exit 2" 2 $?
     contains "bad --listen: named" "$tmp/err" "--listen 'nonsense' is not ADDR:PORT"
