@@ -1,9 +1,10 @@
 #!/bin/sh
 # opsdeckd read throughput next to nginx serving the same bytes as a static
 # file (the ceiling), and the PATCH write rate. Loopback only, bounded in time:
-# wrk for 10 s per run at 8 and 64 connections, 5 s of PATCH updates.
+# wrk for 10 s per run at 8 and 64 connections, three runs each alternating
+# with nginx (medians), then 5 s of PATCH updates. About 2.5 minutes.
 # Installs wrk and nginx (Debian packages) when missing.
-# Usage: sh tests/bench/server.sh [BUILD_DIR]   (OPSDECK_BENCH_SECONDS to shorten,
+# Usage: sh tests/bench/server.sh [BUILD_DIR]   (OPSDECK_BENCH_SECONDS, _RUNS to shorten,
 # OPSDECK_BENCH_ARGS for extra opsdeckd options such as "--threads 2")
 set -u
 build=${1:-${OPSDECK_BUILD:-build}}
@@ -91,14 +92,23 @@ run_wrk() {
     echo "$rps $p99"
 }
 
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 bytes=$(wc -c <"$tmp/www/api/v2/summary.json" | tr -d ' ')
-echo "summary.json: $bytes bytes, wrk -t2, ${secs} s per run, loopback, $(nproc) CPUs"
+runs=${OPSDECK_BENCH_RUNS:-3}
+echo "summary.json: $bytes bytes, wrk -t2, ${secs} s per run, median of $runs runs (alternating), loopback, $(nproc) CPUs"
 printf '%-6s %-10s %12s %10s\n' conns server req/s p99_ms
 for c in 8 64; do
-    set -- $(run_wrk "http://127.0.0.1:$port/api/v2/summary.json" "$c")
-    o_rps=$1; o_p99=$2
-    set -- $(run_wrk "http://127.0.0.1:$ngx_port/api/v2/summary.json" "$c")
-    n_rps=$1; n_p99=$2
+    : >"$tmp/o.txt"
+    : >"$tmp/n.txt"
+    r=0
+    while [ $r -lt "$runs" ]; do
+        run_wrk "http://127.0.0.1:$port/api/v2/summary.json" "$c" >>"$tmp/o.txt"
+        run_wrk "http://127.0.0.1:$ngx_port/api/v2/summary.json" "$c" >>"$tmp/n.txt"
+        r=$((r + 1))
+    done
+    o_rps=$(cut -d' ' -f1 "$tmp/o.txt" | median); o_p99=$(cut -d' ' -f2 "$tmp/o.txt" | median)
+    n_rps=$(cut -d' ' -f1 "$tmp/n.txt" | median); n_p99=$(cut -d' ' -f2 "$tmp/n.txt" | median)
     printf '%-6s %-10s %12s %10s\n' "$c" opsdeckd "$o_rps" "$o_p99"
     printf '%-6s %-10s %12s %10s\n' "$c" nginx "$n_rps" "$n_p99"
     awk -v a="$o_rps" -v b="$n_rps" -v c="$c" 'BEGIN { printf "ratio opsdeckd/nginx at %s connections: %.2f\n", c, a / b }'
