@@ -91,6 +91,11 @@ if [ -z "${SERVER_COMMON_SOURCED:-}" ]; then
     "$ODD" --listen nonsense --db "$tmp/x.db" 2>"$tmp/err"
     expect "bad --listen: exit 2" 2 $?
     contains "bad --listen: named" "$tmp/err" "--listen 'nonsense' is not ADDR:PORT"
+    "$ODD" --demo --demo-dir "$tmp/nowhere" --db "$tmp/y.db" --listen 127.0.0.1:0 2>"$tmp/err"
+    expect "demo data missing: exit 1" 1 $?
+    contains "demo data missing: named" "$tmp/err" "demo data not found"
+    "$ODD" token frobnicate --db "$tmp/y.db" 2>"$tmp/err"
+    expect "token usage error: exit 2" 2 $?
     "$ODD" --bogus 2>"$tmp/err"
     expect "unknown option: exit 2" 2 $?
     echo "server_common.sh: $fails failed"
