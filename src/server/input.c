@@ -99,6 +99,9 @@ static int form_put(json_t *root, const char *key, json_t *value, char *msg, siz
     int depth = 0;
     if (n == 0 || n >= sizeof(seg))
         return fail(msg, size, "form field '%.64s' has no usable name", key);
+    /* jansson refuses an object key that is not UTF-8, and frees the node it was given */
+    if (srv_utf8_chars(key, strlen(key)) < 0)
+        return fail(msg, size, "a form field name is not valid UTF-8");
     memcpy(seg, p, n);
     seg[n] = '\0';
     p += n;
