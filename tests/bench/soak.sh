@@ -98,7 +98,8 @@ while :; do
         c=$(post PATCH "/incidents/$inc" "{\"incident\":{\"status\":\"$st\",\"body\":\"Update $n at $(date -u +%H:%M:%S).\"}}")
     fi
     case $c in 2??) okw=$((okw + 1)) ;; esac
-    sleep 1
+    # one write a second: wait for the next whole second since the start
+    while [ $(($(date +%s) - start)) -lt "$n" ]; do sleep 0.1; done
 done
 
 cat "$tmp/table"
