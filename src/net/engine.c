@@ -35,7 +35,7 @@
 #include "opsdeck/xalloc.h"
 
 #define DOC_HAS_NEXT        1u      /* cache_doc flag: a Cachet page with a next page */
-#define HANDLE_POOL_MAX     64      /* idle easy handles kept for reuse */
+#define HANDLE_POOL_MAX     1024     /* idle easy handles kept for reuse */
 #define LOW_SPEED_BYTES     64L     /* bytes/s below which a transfer is too slow */
 #define OPTIONAL_EVERY      10      /* fetch optional documents at least every Nth time */
 #define CACHE_FLUSH_DELAY   1000    /* ms after a change before the cache is written */
@@ -110,6 +110,11 @@ struct feed {
     int64_t retry_after;
     int64_t started_ms;
     struct cachet_reader *reader;   /* Cachet: changed pages, read as they arrive */
+    /* a result waiting for apply_staged() */
+    bool staged, staged_ok, staged_cache;
+    struct snapshot *staged_snap;
+    int64_t staged_at;
+    char staged_error[STATE_ERROR_MAX];
 };
 
 struct engine {
@@ -128,6 +133,9 @@ struct engine {
     size_t n_pool;
     char *cache_dir;
     unsigned flush_timer;
+    unsigned apply_timer;
+    size_t *staged;             /* feeds with a staged result, in finishing order */
+    size_t n_staged;
     uint64_t rng;
     bool started;
     char user_agent[64];
@@ -505,7 +513,7 @@ static void record_ok(struct feed *f, struct xfer *x, long code)
     if (strcmp(x->name, sp_docs[SP_SUMMARY].name) == 0) {
         bool need = !same || !f->e->state->feeds[f->idx].snap ||
                     f->n_started % OPTIONAL_EVERY == 1 || OPTIONAL_EVERY == 1;
-        if (need) {
+        if (need && !f->cfg->summary_only) {
             request_sp(f, SP_INCIDENTS);
             request_sp(f, SP_MAINTENANCES);
         }
@@ -698,30 +706,127 @@ static struct snapshot *parse_docs(const struct feed *f, const struct docview *v
     return acc;
 }
 
+/* ---- handing results to the state ----
+ *
+ * state_feed_take/fail rebuild every view, which is O(feeds) each: with 500
+ * feeds finishing in one cycle that is quadratic. So a finished fetch is
+ * staged here, and once per loop round every staged feed is written into
+ * its struct state_feed (the same fields take/fail set), the views are
+ * rebuilt once (state_recompute), and only then are the old snapshots freed
+ * (the views pointed into them until the rebuild) and the hooks called. */
+
+static void apply_staged(void *ud);
+
+/* snap: a new snapshot (owned) or NULL to keep the old one; error: NULL for a
+ * success; at: the time of the data (now, or the cache's). */
+static void stage(struct feed *f, struct snapshot *snap, const char *error, int64_t at,
+                  bool from_cache)
+{
+    struct engine *e = f->e;
+    if (f->staged) {   /* two results in one round (a refresh): the later wins */
+        if (snap) {
+            snapshot_free(f->staged_snap);
+            f->staged_snap = snap;
+        }
+    } else {
+        f->staged = true;
+        f->staged_snap = snap;
+        e->staged = xreallocarray(e->staged, e->n_staged + 1, sizeof(*e->staged));
+        e->staged[e->n_staged++] = f->idx;
+    }
+    f->staged_ok = error == NULL;
+    f->staged_at = at;
+    f->staged_cache = from_cache;
+    f->staged_error[0] = '\0';
+    if (error) {
+        char *safe = text_sanitize(error, strlen(error), TEXT_SINGLE_LINE, STATE_ERROR_MAX - 1);
+        snprintf(f->staged_error, sizeof(f->staged_error), "%s", safe[0] ? safe : "fetch failed");
+        free(safe);
+    }
+    if (!e->apply_timer)
+        e->apply_timer = loop_timer(e->loop, 0, apply_staged, e);
+}
+
+static void apply_staged(void *ud)
+{
+    struct engine *e = ud;
+    loop_timer_cancel(e->loop, e->apply_timer);
+    e->apply_timer = 0;
+    size_t n = e->n_staged;
+    if (n == 0)
+        return;
+    size_t *idx = e->staged;
+    e->staged = NULL;
+    e->n_staged = 0;
+    struct state *st = e->state;
+    struct snapshot **old = xcalloc(n, sizeof(*old));
+    struct event_list *ev = xcalloc(n, sizeof(*ev));
+    int64_t now = clock_wall_sec();
+    bool rebuild = false;   /* a fetch that changed nothing leaves the views alone */
+    for (size_t i = 0; i < n; i++) {
+        struct feed *f = &e->feeds[idx[i]];
+        struct state_feed *sf = &st->feeds[f->idx];
+        f->staged = false;
+        rebuild = rebuild || f->staged_snap || !f->staged_ok || !sf->ok || sf->stale ||
+                  !sf->attempted_at;
+        if (f->staged_snap) {
+            if (!f->staged_cache && events_diff(sf->snap, f->staged_snap, f->idx, &ev[i]) != OD_OK)
+                events_free(&ev[i]);
+            old[i] = sf->snap;
+            sf->snap = f->staged_snap;
+            f->staged_snap = NULL;
+            sf->fetched_at = f->staged_at;
+        } else if (f->staged_ok) {
+            sf->fetched_at = f->staged_at;
+        }
+        sf->ok = f->staged_ok;
+        sf->attempted_at = f->staged_at;
+        snprintf(sf->error, sizeof(sf->error), "%s", f->staged_error);
+    }
+    if (rebuild)
+        state_recompute(st, now);
+    for (size_t i = 0; i < n; i++)
+        snapshot_free(old[i]);
+    for (size_t i = 0; i < n; i++) {
+        struct feed *f = &e->feeds[idx[i]];
+        if (e->hooks.feed_changed)
+            e->hooks.feed_changed(e->ud, f->idx, ev[i].v, ev[i].n);
+        events_free(&ev[i]);
+    }
+    free(old);
+    free(ev);
+    free(idx);
+}
+
 /* ---- finishing a fetch ---- */
 
 static void mark_dirty(struct feed *f);
 
-static void notify(struct feed *f, const struct event_list *ev)
-{
-    struct engine *e = f->e;
-    if (e->hooks.feed_changed)
-        e->hooks.feed_changed(e->ud, f->idx, ev ? ev->v : NULL, ev ? ev->n : 0);
-}
-
-static void fail_feed(struct feed *f, const char *words, int64_t now)
+static void count_failure(struct feed *f, const char *words)
 {
     f->st.consecutive_failures++;
     f->st.n_failures++;
     snprintf(f->st.last_error, sizeof(f->st.last_error), "%s", words);
-    state_feed_fail(f->e->state, f->idx, words, now);
+}
+
+static void count_success(struct feed *f, int64_t now)
+{
+    f->st.last_success = now;
+    f->st.from_cache = false;
+    f->st.consecutive_failures = 0;
+    f->st.last_error[0] = '\0';
+}
+
+static void next_fetch(struct feed *f, int64_t retry_after)
+{
+    schedule_feed(f, schedule_next_ms(f->cfg->interval, f->st.consecutive_failures, retry_after,
+                                      &f->e->rng));
 }
 
 static void finish_fetch(struct feed *f)
 {
     struct engine *e = f->e;
-    struct state *st = e->state;
-    struct state_feed *sf = &st->feeds[f->idx];
+    struct state_feed *sf = &e->state->feeds[f->idx];
     int64_t now = clock_wall_sec();
     f->busy = false;
     f->st.in_flight = false;
@@ -731,17 +836,14 @@ static void finish_fetch(struct feed *f)
     f->st.retry_after_s = 0;
     char words[ENGINE_ERROR_MAX];
     words[0] = '\0';
-    struct event_list ev;
-    memset(&ev, 0, sizeof(ev));
 
     if (f->fatal) {
         error_words(&f->err, words, sizeof(words));
-        fail_feed(f, words, now);
+        count_failure(f, words);
         f->st.retry_after_s = f->retry_after;
         free_results(f);
-        notify(f, NULL);
-        schedule_feed(f, schedule_next_ms(f->cfg->interval, f->st.consecutive_failures,
-                                          f->retry_after, &e->rng));
+        stage(f, NULL, words, now, false);
+        next_fetch(f, f->retry_after);
         return;
     }
 
@@ -779,7 +881,8 @@ static void finish_fetch(struct feed *f)
     if (soft_error)
         error_words(&f->err, words, sizeof(words));
 
-    if (changed || !sf->snap) {
+    struct snapshot *snap = NULL;
+    if (changed || !sf->snap || f->staged_snap) {
         struct od_error perr;
         od_error_clear(&perr);
         bool soft = false;
@@ -793,25 +896,20 @@ static void finish_fetch(struct feed *f)
             if (!is_new || !f->reader)
                 rest.d[rest.n++] = v.d[i];
         }
-        struct snapshot *snap = parse_docs(f, &rest, f->reader, &perr, &soft);
+        snap = parse_docs(f, &rest, f->reader, &perr, &soft);
         f->st.n_parsed++;
         if (!snap) {
             error_words(&perr, words, sizeof(words));
-            fail_feed(f, words, now);
+            count_failure(f, words);
             free_results(f);
-            notify(f, NULL);
-            schedule_feed(f, schedule_next_ms(f->cfg->interval, f->st.consecutive_failures, 0,
-                                              &e->rng));
+            stage(f, NULL, words, now, false);
+            next_fetch(f, 0);
             return;
         }
         if (soft && !soft_error) {
             soft_error = true;
             error_words(&perr, words, sizeof(words));
         }
-        if (events_diff(sf->snap, snap, f->idx, &ev) != OD_OK)
-            events_free(&ev);
-        state_feed_take(st, f->idx, snap, now);
-
         /* commit the documents: move what is kept, take what is new */
         struct cache_doc *docs = xcalloc(v.n ? v.n : 1, sizeof(*docs));
         for (size_t i = 0; i < v.n; i++) {
@@ -843,60 +941,34 @@ static void finish_fetch(struct feed *f)
             f->st.n_unchanged++;
         else
             f->st.n_not_modified++;
-        bool rebuild = !sf->ok || sf->stale;
-        sf->ok = true;
-        sf->error[0] = '\0';
-        sf->fetched_at = now;
-        sf->attempted_at = now;
-        if (rebuild)
-            state_recompute(st, now);
     }
     free_results(f);
-    f->st.last_success = now;
-    f->st.from_cache = false;
-    if (soft_error) {
-        fail_feed(f, words, now);
-    } else {
-        f->st.consecutive_failures = 0;
-        f->st.last_error[0] = '\0';
-    }
-    notify(f, &ev);
-    events_free(&ev);
-    schedule_feed(f, schedule_next_ms(f->cfg->interval, f->st.consecutive_failures, 0, &e->rng));
+    count_success(f, now);
+    if (soft_error)
+        count_failure(f, words);
+    stage(f, snap, soft_error ? words : NULL, now, false);
+    next_fetch(f, 0);
 }
 
 /* file:// feeds: read and parse directly (local, so blocking is brief). */
 static void fetch_local(struct feed *f)
 {
-    struct engine *e = f->e;
-    struct state_feed *sf = &e->state->feeds[f->idx];
     struct od_error err;
     od_error_clear(&err);
     int64_t now = clock_wall_sec();
     f->st.last_attempt = now;
     f->st.n_fetches++;
     struct snapshot *snap = fetch_feed(f->cfg, &err);
-    struct event_list ev;
-    memset(&ev, 0, sizeof(ev));
     char words[ENGINE_ERROR_MAX];
     error_words(&err, words, sizeof(words));
     if (snap) {
         f->st.n_parsed++;
-        if (events_diff(sf->snap, snap, f->idx, &ev) != OD_OK)
-            events_free(&ev);
-        state_feed_take(e->state, f->idx, snap, now);
-        f->st.last_success = now;
-        f->st.from_cache = false;
-        if (err.code == OD_OK) {
-            f->st.consecutive_failures = 0;
-            f->st.last_error[0] = '\0';
-        }
+        count_success(f, now);
     }
     if (err.code != OD_OK)
-        fail_feed(f, words, now);
-    notify(f, &ev);
-    events_free(&ev);
-    schedule_feed(f, schedule_next_ms(f->cfg->interval, f->st.consecutive_failures, 0, &e->rng));
+        count_failure(f, words);
+    stage(f, snap, err.code != OD_OK ? words : NULL, now, false);
+    next_fetch(f, 0);
 }
 
 static void start_fetch(struct feed *f)
@@ -1036,7 +1108,6 @@ int engine_load_cache(struct engine *e)
         f->n_docs = ce.n_docs;
         ce.docs = NULL;
         ce.n_docs = 0;
-        state_feed_take(e->state, i, snap, ce.fetched_at);
         char when[96], age[32];
         struct od_time t = {.sec = ce.fetched_at, .valid = true};
         tz_format_multi(when, sizeof(when), &t, (const char *const *)e->cfg->timezones,
@@ -1044,14 +1115,14 @@ int engine_load_cache(struct engine *e)
         tz_format_age(age, sizeof(age), ce.fetched_at, now);
         char words[ENGINE_ERROR_MAX];
         snprintf(words, sizeof(words), "cached data from %s (%s); not fetched yet", when, age);
-        state_feed_fail(e->state, i, words, ce.fetched_at);
+        stage(f, snap, words, ce.fetched_at, true);
         snprintf(f->st.last_error, sizeof(f->st.last_error), "%s", words);
         f->st.from_cache = true;
         f->st.last_success = ce.fetched_at;
         cache_entry_free(&ce);
         loaded++;
-        notify(f, NULL);
     }
+    apply_staged(e);    /* into the state now, before the first fetch */
     return loaded;
 }
 
@@ -1090,6 +1161,9 @@ struct engine *engine_new(const struct config *cfg, struct state *st,
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    /* keep one idle connection per feed between cycles (the default shrinks
+     * the cache as transfers end, so every cycle would connect afresh) */
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)(cfg->n_feeds < 16 ? 16 : cfg->n_feeds));
     e->n_feeds = cfg->n_feeds;
     e->feeds = xcalloc(e->n_feeds ? e->n_feeds : 1, sizeof(*e->feeds));
     for (size_t i = 0; i < e->n_feeds; i++) {
@@ -1127,6 +1201,7 @@ void engine_free(struct engine *e)
     }
     for (size_t i = 0; i < e->n_feeds; i++) {
         free_results(&e->feeds[i]);
+        snapshot_free(e->feeds[i].staged_snap);
         free_docs(e->feeds[i].docs, e->feeds[i].n_docs);
     }
     for (size_t i = 0; i < e->n_pool; i++)
@@ -1134,6 +1209,7 @@ void engine_free(struct engine *e)
     curl_multi_cleanup(e->multi);
     loop_free(e->loop);
     free(e->feeds);
+    free(e->staged);
     free(e->cache_dir);
     free(e);
 }

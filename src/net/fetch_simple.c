@@ -324,6 +324,8 @@ struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err
     };
     struct snapshot *acc = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
+        if (i > 0 && feed->summary_only)
+            break;
         char *url = fetch_doc_url(feed->url, "/api/v2", docs[i].name);
         char *body = NULL;
         size_t len = 0;
