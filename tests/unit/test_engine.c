@@ -31,7 +31,41 @@ struct server {
     int code;               /* 200 (with ETag and 304 support) or an error status */
     const char *body;
     unsigned long requests;
+    bool cachet;            /* serve tests/cachet/ documents by API path instead */
 };
+
+/* The file behind a Cachet API path, or NULL (404). */
+static const char *cachet_file(const char *req)
+{
+    static const struct {
+        const char *path, *file;
+    } routes[] = {
+        {"GET /api/v1/components?page=1 ", "components-p1.json"},
+        {"GET /api/v1/components?page=2 ", "components-p2.json"},
+        {"GET /api/v1/components/groups?page=1 ", "groups.json"},
+        {"GET /api/v1/incidents?page=1 ", "incidents.json"},
+        {"GET /api/v1/schedules?page=1 ", "schedules.json"},
+    };
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+        if (strncmp(req, routes[i].path, strlen(routes[i].path)) == 0)
+            return routes[i].file;
+    return NULL;
+}
+
+static char *read_cachet(const char *name, size_t *len)
+{
+    const char *src = getenv("OPSDECK_SRC");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/tests/cachet/%s", src ? src : ".", name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    char *b = xmalloc(65536);
+    *len = fread(b, 1, 65535, f);
+    b[*len] = '\0';
+    fclose(f);
+    return b;
+}
 
 #define BODY_OK \
     "{\"page\":{\"id\":\"p\",\"name\":\"Test\"},\"components\":[" \
@@ -57,9 +91,28 @@ static void on_client(void *ud, int fd, short revents)
     s->requests++;
     char etag[32];
     snprintf(etag, sizeof(etag), "\"%zu-%c\"", strlen(s->body), s->body[strlen(s->body) - 40]);
-    char out[8192];
+    char out[70000];
     int len;
-    if (!strstr(req, "/api/v2/summary.json")) {
+    if (s->cachet) {
+        const char *file = cachet_file(req);
+        if (!file) {
+            len = snprintf(out, sizeof(out), "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                                             "Connection: close\r\n\r\n");
+        } else {
+            size_t blen;
+            char *b = read_cachet(file, &blen);
+            char tag[64];
+            snprintf(tag, sizeof(tag), "\"%s-%zu\"", file, blen);
+            if (strstr(req, tag))
+                len = snprintf(out, sizeof(out), "HTTP/1.1 304 Not Modified\r\nETag: %s\r\n"
+                                                 "Connection: close\r\n\r\n", tag);
+            else
+                len = snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nETag: %s\r\n"
+                                                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                               tag, blen, b);
+            free(b);
+        }
+    } else if (!strstr(req, "/api/v2/summary.json")) {
         len = snprintf(out, sizeof(out), "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
                                          "Connection: close\r\n\r\n");
     } else if (s->code != 200) {
@@ -73,7 +126,12 @@ static void on_client(void *ud, int fd, short revents)
                                          "Connection: close\r\n\r\n%s",
                        etag, strlen(s->body), s->body);
     }
-    (void)!write(fd, out, (size_t)len);
+    for (size_t off = 0; off < (size_t)len;) {
+        ssize_t w = write(fd, out + off, (size_t)len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
     close(fd);
 }
 
@@ -253,6 +311,55 @@ static void test_fetch_cycle(void **unused)
     close(srv.fd);
 }
 
+/* A Cachet feed: every document, components over two pages, then all 304. */
+static void test_cachet(void **unused)
+{
+    (void)unused;
+    struct server srv = {.cachet = true, .body = BODY_OK};
+    struct loop *tmp_lp = loop_new();
+    server_start(&srv, tmp_lp);
+    loop_unwatch_fd(tmp_lp, srv.fd);
+    loop_free(tmp_lp);
+    char text[512];
+    snprintf(text, sizeof(text),
+             "{\"feeds\":[{\"id\":\"c\",\"kind\":\"cachet\",\"url\":\"http://127.0.0.1:%d\","
+             "\"interval\":3600,\"timeout\":5,\"time_zone\":\"Europe/London\"}],"
+             "\"panes\":[{\"title\":\"All\",\"components\":[\"*\"]}]}",
+             srv.port);
+    struct od_error err;
+    struct config *cfg = config_parse(text, strlen(text), "test", &err);
+    assert_non_null(cfg);
+    struct state *st = state_new(cfg);
+    struct engine *e = engine_new(cfg, st, NULL, NULL, &err);
+    engine_set_cache_dir(e, NULL);
+    srv.lp = engine_loop(e);
+    loop_watch_fd(srv.lp, srv.fd, POLLIN, on_accept, &srv);
+    engine_start(e);
+    run_until_fetches(e, 1);
+    const struct snapshot *snap = st->feeds[0].snap;
+    if (!snap)
+        fail_msg("no snapshot: %s", st->feeds[0].error);
+    assert_true(st->feeds[0].ok);
+    assert_non_null(snapshot_find_component(snap, "1"));
+    assert_non_null(snapshot_find_component(snap, "4"));    /* from page 2 */
+    assert_true(snap->n_incidents > 0);
+    assert_true(snap->n_maintenances > 0);
+    assert_string_equal(snap->page.time_zone, "Europe/London");
+    assert_int_equal(srv.requests, 5);
+    assert_int_equal(engine_stats(e, 0)->n_parsed, 1);
+
+    engine_refresh(e, 0);
+    run_until_fetches(e, 2);
+    assert_int_equal(srv.requests, 10);     /* page 2 asked again: known from page 1 */
+    assert_int_equal(engine_stats(e, 0)->n_not_modified, 1);
+    assert_int_equal(engine_stats(e, 0)->n_parsed, 1);
+    assert_true(st->feeds[0].ok);
+    engine_free(e);
+    state_free(st);
+    config_free(cfg);
+    close(srv.fd);
+}
+
 /* ---- engine_http ---- */
 
 struct http_done {
@@ -397,6 +504,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fetch_cycle),
+        cmocka_unit_test(test_cachet),
         cmocka_unit_test(test_http),
         cmocka_unit_test(test_loop),
     };
