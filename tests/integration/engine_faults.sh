@@ -9,6 +9,8 @@
 # the healthy feed's largest gap between fetches, with a generous bound.
 set -u
 : "${OPSDECK_BUILD:?}" "${OPSDECK_FIXTURES:?}"
+# loopback only: no proxy from the environment
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 T="$OPSDECK_BUILD/tools"
 JQ="$T/od_jsonq"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/od-faults.XXXXXX")
