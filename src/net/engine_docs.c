@@ -317,14 +317,7 @@ struct snapshot *eng_parse_docs(const struct feed *f, const struct docview *v,
             *soft = true;
             continue;
         }
-        if (!acc) {
-            acc = s;
-        } else {
-            struct snapshot *m = snapshot_merge(acc, s);
-            snapshot_free(acc);
-            snapshot_free(s);
-            acc = m;
-        }
+        acc = fetch_merge_docs(acc, s);
     }
     return acc;
 }
