@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "opsdeck/clock.h"
@@ -40,9 +41,17 @@ struct engine *engine_new(const struct config *cfg, struct state *st,
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, eng_timer_cb);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    /* keep one idle connection per feed between cycles (the default shrinks
-     * the cache as transfers end, so every cycle would connect afresh) */
-    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)(cfg->n_feeds < 16 ? 16 : cfg->n_feeds));
+    /* Keep one idle connection per feed between cycles (the default shrinks
+     * the cache as transfers end, so every cycle would connect afresh), but
+     * never more sockets than the descriptor limit allows: past it, transfers
+     * wait for a connection instead of failing. */
+    long conns = (long)(cfg->n_feeds < 16 ? 16 : cfg->n_feeds);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (rlim_t)conns + 64 > rl.rlim_cur)
+        conns = rl.rlim_cur > 80 ? (long)rl.rlim_cur - 64 : 16;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, conns);
+    curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, conns);
     e->n_feeds = cfg->n_feeds;
     e->feeds = xcalloc(e->n_feeds ? e->n_feeds : 1, sizeof(*e->feeds));
     for (size_t i = 0; i < e->n_feeds; i++) {
