@@ -108,6 +108,7 @@ static void bench_cycle_done(struct probe *p)
     printf("cycle%d_wall_ms %.1f\ncycle%d_cpu_ms %.1f\n", p->cycle, wall, p->cycle, cpu);
     printf("cycle%d_parsed %lu\ncycle%d_not_modified %lu\ncycle%d_failures %lu\n", p->cycle, parsed,
            p->cycle, nm, p->cycle, fails);
+    printf("cycle%d_view_rebuilds %lu\n", p->cycle, p->st->generation);
     fflush(stdout);
     if (p->cycle >= p->cycles) {
         engine_stop(p->e);
