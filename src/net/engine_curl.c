@@ -64,10 +64,14 @@ int eng_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {
     struct engine *e = userp;
     (void)multi;
+    int64_t due = loop_now_ms(e->loop) + timeout_ms;
+    if (timeout_ms >= 0 && e->curl_timer && due == e->curl_due)
+        return 0;   /* curl often asks again for the same moment: keep the timer */
     loop_timer_cancel(e->loop, e->curl_timer);
     e->curl_timer = 0;
     if (timeout_ms >= 0) {
         e->curl_timer = loop_timer(e->loop, timeout_ms, on_curl_timer, e);
+        e->curl_due = due;
         if (!e->curl_timer)
             return -1;
     }

@@ -119,6 +119,7 @@ struct engine {
     struct loop *loop;
     CURLM *multi;
     unsigned curl_timer;
+    int64_t curl_due;           /* when curl_timer fires (loop clock) */
     struct feed *feeds;
     size_t n_feeds;
     size_t n_xfers;             /* in flight, feeds and http */
