@@ -14,7 +14,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 T="$OPSDECK_BUILD/tools"
 JQ="$T/od_jsonq"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/od-faults.XXXXXX")
-srv= probe= tailp=
+srv='' probe='' tailp=''
 cleanup() {
     for p in $tailp $probe $srv; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
@@ -24,6 +24,8 @@ trap cleanup EXIT INT TERM
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
+# check DESCRIPTION COMMAND...: ok when the command succeeds, else fail
+check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 
 echo "* ok" >"$tmp/control"
 "$T/misbehave" --summary "$OPSDECK_FIXTURES/statuspage-github-summary-operational-2026-07-31.json" \
@@ -79,7 +81,7 @@ all_ok() { for f in good $faults; do feed_ok "f$f" || [ "$f" = good ] || return 
 # 1: everything healthy first, so each feed has last good data
 wait_for 20 "every feed fetched once" all_ok
 comps=$(q feeds.good.comps)
-[ "$comps" -gt 0 ] 2>/dev/null && ok "healthy feed has $comps components" || fail "no components"
+check "healthy feed has components ($comps)" [ "${comps:-0}" -gt 0 ]
 wait_for 20 "refused: connection error named" feed_err refused "couldn't connect|connection refused"
 
 # 2: each fault on its own feed
@@ -98,8 +100,7 @@ wait_for 20 "redirect loop: stopped" feed_err fredirect "redirect"
 wait_for 20 "bytes not UTF-8: decode error with position" feed_err fnonutf8 "summary\.json:1:[0-9]+:.*byte"
 for f in $faults; do
     c=$(q "feeds.f$f.comps")
-    [ "$c" = "$comps" ] && ok "f$f keeps its last good data ($c components)" ||
-        fail "f$f lost its last good data: comps=$c want $comps"
+    check "f$f keeps its last good data ($c of $comps components)" [ "$c" = "$comps" ]
 done
 # the server saw few requests from the 429 feed while it asked to wait 2 s
 n429=$(curl -s "http://127.0.0.1:$port/_count/f429" 2>/dev/null || echo 0)
@@ -114,10 +115,10 @@ gap=$(q feeds.good.max_gap_ms)
 n=$(q feeds.good.n)
 if [ "$gap" -lt 3000 ] 2>/dev/null; then ok "healthy feed on time throughout ($n fetches, largest gap ${gap} ms)"
 else fail "healthy feed late: largest gap ${gap} ms"; fi
-[ "$(q feeds.good.failures)" = 0 ] && ok "healthy feed never failed" || fail "healthy feed failed"
+check "healthy feed never failed" [ "$(q feeds.good.failures)" = 0 ]
 kill "$probe"; wait "$probe"; rc=$?
-[ $rc -eq 0 ] && ok "probe ends cleanly on SIGTERM" || fail "probe exit $rc"
-probe=
+check "probe ends cleanly on SIGTERM (exit $rc)" [ $rc -eq 0 ]
+probe=''
 
 # 4: opsdeck tail --json: events on a change, clean end on SIGTERM
 printf '{"feeds":[{"id":"a","url":"http://127.0.0.1:%s/a","interval":1,"timeout":2,"summary_only":true}],"timezones":["America/Los_Angeles","Europe/London"],"panes":[{"title":"All","components":["*"]}]}\n' \
@@ -128,15 +129,14 @@ tailp=$!
 wait_for 10 "tail: first fetch cached" test -s "$tmp/state/opsdeck/cache/a.cache"
 echo "a alt" >"$tmp/control.new"; mv "$tmp/control.new" "$tmp/control"
 wait_for 20 "tail: incident_new event" grep -q '"kind":"incident_new"' "$tmp/tail.out"
-grep -q '"kind":"component_worse"' "$tmp/tail.out" && ok "tail: component_worse event" ||
-    fail "tail: no component_worse"
-grep -q '"at_local":"[0-9]\{4\} P[SD]T / [0-9]\{4\} [A-Z]*"' "$tmp/tail.out" &&
-    ok "tail: times in both zones" || fail "tail: zones missing"
+check "tail: component_worse event" grep -q '"kind":"component_worse"' "$tmp/tail.out"
+check "tail: times in both zones" \
+    grep -q '"at_local":"[0-9]\{4\} P[SD]T / [0-9]\{4\} [A-Z]*"' "$tmp/tail.out"
 echo "a 500" >"$tmp/control.new"; mv "$tmp/control.new" "$tmp/control"
 wait_for 20 "tail: feed_failed line" grep -q '"kind":"feed_failed".*HTTP 500' "$tmp/tail.out"
 kill -TERM "$tailp"; wait "$tailp"; rc=$?
-tailp=
-[ $rc -eq 0 ] && ok "tail ends cleanly on SIGTERM" || fail "tail exit $rc"
+tailp=''
+check "tail ends cleanly on SIGTERM (exit $rc)" [ $rc -eq 0 ]
 while read -r line; do
     printf '%s' "$line" | "$JQ" kind >/dev/null || { fail "tail line not JSON: $line"; break; }
 done <"$tmp/tail.out"
