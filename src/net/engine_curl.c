@@ -117,6 +117,9 @@ static bool header_value(const char *line, size_t n, const char *name, char *out
     size_t len = (size_t)(end - v);
     if (len >= size)
         len = 0;        /* too long to be a real validator: ignore it */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            len = 0;    /* control bytes would go back out in our request headers */
     memcpy(out, v, len);
     out[len] = '\0';
     return true;
