@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "opsdeck/srv_api.h"
@@ -49,7 +50,12 @@ void srv_http_opts_default(struct srv_http_opts *o)
     /* one worker per CPU, 2 to 8: reads are CPU-bound lookups, writes wait on fsync */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = cpus < 2 ? 2 : cpus > 8 ? 8 : (unsigned)cpus;
+    /* stay under the descriptor limit: the database and listen socket need some too */
+    struct rlimit rl;
     o->max_conn = 1000;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)o->max_conn + 64)
+        o->max_conn = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
     o->max_conn_per_ip = 256;
     o->timeout_sec = 15;
     o->max_body = 256 * 1024;       /* 25,000 characters of UTF-8, form-encoded, fit */
