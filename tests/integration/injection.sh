@@ -6,7 +6,9 @@
 # controls, 1 MB strings, and a second feed of invalid UTF-8. Driven through
 # `opsdeck snapshot` (text and --json) in a tmux pane: the pane title and the
 # tmux clipboard stay untouched, the raw bytes written hold no escape
-# (termscan), and the screen shows exactly the text opsdeck printed.
+# (termscan), and the screen shows exactly the text opsdeck printed. Then
+# `opsdeck tail` (text and --json) while the feed turns hostile: no title,
+# clipboard or rename, no escape in the raw bytes, the changes reported.
 set -u
 : "${OPSDECK_BUILD:?}" "${OPSDECK_SRC:?}"
 OD="$OPSDECK_BUILD/opsdeck"
@@ -44,7 +46,7 @@ P='\u001b]0;INJ-TITLE\u0007\u001b]2;INJ-TITLE2\u001b\\\u001b]52;c;SU5KLUNMSVA=\u
 H='&#x1b;]0;INJ-ENT&#7;&#27;[2J&#155;2J&#x202e;&#x9d;0;INJ-ENT2&#x9c;'
 export P
 # a 1 MB string of payloads
-BIG=$(awk 'BEGIN { s = ENVIRON["P"]; while (length(s) < 1048576) s = s s; printf "%s", s }')
+BIG=$(awk 'BEGIN { s = ENVIRON["P"]; while (length(s) < 1048576) s = s s; printf "Big%s", s }')
 mkdir -p "$tmp/evil/api/v2" "$tmp/bad/api/v2"
 cat >"$tmp/evil/api/v2/summary.json" <<EOF
 { "page": { "id": "evil", "name": "Page$P", "url": "https://status.example",
@@ -77,6 +79,17 @@ cat >"$tmp/evil/api/v2/summary.json" <<EOF
       "components": [ { "id": "c1", "name": "Comp$P" } ],
       "incident_updates": [ { "id": "u4", "status": "in_progress", "body": "M$P$H",
                               "display_at": "2026-01-01T00:00:00Z" } ] } ] }
+EOF
+# a benign first version with the same ids: `tail` sees the change to hostile
+cat >"$tmp/benign.json" <<EOF
+{ "page": { "id": "evil", "name": "Page", "url": "https://status.example", "time_zone": "Europe/London" },
+  "status": { "indicator": "none", "description": "ok" },
+  "components": [
+    { "id": "grp", "name": "Group", "status": "operational", "group": true, "group_id": null,
+      "position": 1, "components": ["c1", "c2"] },
+    { "id": "c1", "name": "C1", "status": "operational", "group": false, "group_id": "grp", "position": 1 },
+    { "id": "c2", "name": "C2", "status": "operational", "group": false, "group_id": "grp", "position": 2 } ],
+  "incidents": [], "scheduled_maintenances": [] }
 EOF
 # invalid UTF-8 (raw C1 CSI, overlong NUL, a surrogate, 0xFF) inside a string
 printf '{ "page": { "id": "bad", "name": "Bad\233""2J\300\200\355\240\200\377" }, "components": [] }\n' \
@@ -176,6 +189,32 @@ if run_in_pane json "$cmd --json 2>&1"; then
     check_pane "snapshot --json in tmux"
     scan "snapshot --json in tmux: raw bytes" "$tmp/json.raw" --pty
 fi
+
+# ---- tail: the feed turns hostile while it runs ----
+mv "$tmp/evil/api/v2/summary.json" "$tmp/hostile.json"
+cat >"$tmp/t.json" <<EOF
+{ "timezones": ["Europe/London"],
+  "feeds": [ { "id": "evil", "url": "file://$tmp/evil", "interval": 1 },
+             { "id": "bad", "url": "file://$tmp/bad", "interval": 1 } ] }
+EOF
+for mode in text json; do
+    cp "$tmp/benign.json" "$tmp/evil/api/v2/summary.json"
+    flag=
+    [ $mode = json ] && flag=--json
+    # the feed becomes hostile 3 s in; tail gets SIGTERM after 10 s
+    ( sleep 3; cp "$tmp/hostile.json" "$tmp/evil/api/v2/summary.json.new" &&
+      mv "$tmp/evil/api/v2/summary.json.new" "$tmp/evil/api/v2/summary.json" ) &
+    swap_pid=$!
+    if run_in_pane "tail-$mode" "cd '$tmp' && XDG_STATE_HOME='$tmp/state-$mode' timeout 10 '$OD' tail $flag --config t.json 2>&1"; then
+        check_pane "tail $mode in tmux"
+        scan "tail $mode in tmux: raw bytes" "$tmp/tail-$mode.raw" --pty
+        tm capture-pane -p -J -S -300 -t inj >"$tmp/tail-$mode.screen"
+        has "tail $mode: a hostile incident was reported" "$tmp/tail-$mode.screen" "IncidentINJ-DRAW"
+        has "tail $mode: a hostile component change was reported" "$tmp/tail-$mode.screen" "CompINJ-DRAW"
+        has "tail $mode: the invalid UTF-8 feed's failure was reported" "$tmp/tail-$mode.screen" "bad"
+    fi
+    wait "$swap_pid" 2>/dev/null
+done
 
 echo "injection.sh: $fails failed"
 [ "$fails" -eq 0 ]
