@@ -40,10 +40,11 @@ enum feed_kind {
 /* Defaults and bounds for feed settings. */
 #define CONFIG_DEFAULT_INTERVAL   30            /* seconds between fetches */
 #define CONFIG_DEFAULT_TIMEOUT    10            /* seconds, whole transfer */
-#define CONFIG_DEFAULT_MAX_BODY   (4u << 20)    /* bytes per document */
+#define CONFIG_DEFAULT_MAX_BODY   (8u << 20)    /* bytes per document */
 #define CONFIG_MAX_INTERVAL       86400
 #define CONFIG_MAX_TIMEOUT        600
 #define CONFIG_MAX_MAX_BODY       (256u << 20)
+#define CONFIG_MAX_FEEDS          1024          /* feeds in one config */
 #define CONFIG_DEFAULT_URL        "http://127.0.0.1:8931"
 
 struct config_feed {

@@ -622,8 +622,8 @@ static enum od_status load_feeds(struct loader *ld, const json_t *root)
     size_t n = json_array_size(a);
     if (n == 0)
         return fail_at(ld, "feeds", false, "expected at least one feed");
-    if (n > 64)
-        return fail_at(ld, "feeds", false, "expected at most 64 feeds");
+    if (n > CONFIG_MAX_FEEDS)
+        return fail_at(ld, "feeds", false, "expected at most %d feeds", CONFIG_MAX_FEEDS);
     c->feeds = xcalloc(n, sizeof(*c->feeds));
     for (size_t i = 0; i < n; i++) {
         c->n_feeds = i + 1;
