@@ -126,5 +126,6 @@ enum theme_role theme_role_for_incident(enum incident_status s);
 const char *theme_glyph_component(enum component_status s, bool ascii);
 const char *theme_glyph_incident(enum incident_status s, bool ascii);
 const char *theme_word_component(enum component_status s);
+const char *theme_word_incident(enum incident_status s);
 
 #endif

@@ -462,3 +462,11 @@ const char *theme_word_component(enum component_status s)
     default: return "unknown";
     }
 }
+
+const char *theme_word_incident(enum incident_status s)
+{
+    switch (s) {
+    case INC_IN_PROGRESS: return "in progress";
+    default: return incident_status_name(s);
+    }
+}
