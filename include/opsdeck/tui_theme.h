@@ -127,5 +127,7 @@ const char *theme_glyph_component(enum component_status s, bool ascii);
 const char *theme_glyph_incident(enum incident_status s, bool ascii);
 const char *theme_word_component(enum component_status s);
 const char *theme_word_incident(enum incident_status s);
+/* "ok", "maint", "degraded", "partial", "major", "unknown": for narrow pane titles */
+const char *theme_word_component_short(enum component_status s);
 
 #endif

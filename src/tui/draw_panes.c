@@ -28,7 +28,9 @@ static void incident_tail(const struct dash *d, const struct state_incident *si,
             tz_format_duration(dur, sizeof(dur), inc->scheduled_until.sec - d->now);
         else if (!running && inc->scheduled_for.valid)
             tz_format_duration(dur, sizeof(dur), inc->scheduled_for.sec - d->now);
-        if (running)
+        if (running && dur[0] == '-')     /* past its end and still open */
+            snprintf(buf, size, "in progress · overran %s", dur + 1);
+        else if (running)
             snprintf(buf, size, "in progress%s%s%s", dur[0] ? " · " : "", dur,
                      dur[0] ? " left" : "");
         else
@@ -40,7 +42,8 @@ static void incident_tail(const struct dash *d, const struct state_incident *si,
 
 static void draw_item_line(WINDOW *w, int y, struct rect r, const char *glyph,
                            enum theme_role glyph_role, const char *name, enum theme_role name_role,
-                           const char *tail, enum theme_role tail_role, int indent, bool selected)
+                           const char *tail, const char *short_tail, enum theme_role tail_role,
+                           int indent, bool selected)
 {
     if (selected) {
         draw_fill(w, y, r.x, r.w, ROLE_SELECTED);
@@ -51,6 +54,11 @@ static void draw_item_line(WINDOW *w, int y, struct rect r, const char *glyph,
     x += draw_text(w, y, x, end - x, glyph_role, glyph) + 1;
     int tw = tail ? text_width(tail) : 0;
     int name_w = end - x - (tw ? tw + 2 : 0);
+    if (short_tail && name && text_width(name) > name_w) {   /* the name comes first */
+        tail = short_tail;
+        tw = text_width(tail);
+        name_w = end - x - tw - 2;
+    }
     if (name_w < 8 && tw) {     /* too narrow for both: the tail gives way */
         tw = 0;
         name_w = end - x;
@@ -69,19 +77,21 @@ static void draw_pane(WINDOW *w, struct dash *d, size_t i)
     enum theme_role trole = focused ? ROLE_PANE_FOCUS : alerted ? ROLE_PANE_ALERT : ROLE_PANE_TITLE;
     draw_fill(w, r.y, r.x, r.w, trole);
 
+    /* the title comes first; the status keeps its glyph and a word, the short
+     * word when the full one does not fit beside the title */
     char status[64];
-    snprintf(status, sizeof(status), "%s %s%s", theme_glyph_component(p->status, d->ascii),
-             theme_word_component(p->status), p->stale ? " · stale" : "");
+    const char *glyph = theme_glyph_component(p->status, d->ascii);
+    const char *stale = p->stale ? " · stale" : "";
+    int title_tw = text_width(p->cfg->title ? p->cfg->title : "");
+    snprintf(status, sizeof(status), "%s %s%s", glyph, theme_word_component(p->status), stale);
+    if (title_tw + text_width(status) + 3 > r.w)
+        snprintf(status, sizeof(status), "%s %s%s", glyph, theme_word_component_short(p->status),
+                 p->stale ? " stale" : "");
     enum theme_role srole = focused || alerted ? trole : theme_role_for_component(p->status);
     if (p->stale && !focused && !alerted)
         srole = ROLE_STALE;
     int sw = text_width(status);
     int title_w = r.w - 2 - sw - 1;
-    if (title_w < 6) {
-        snprintf(status, sizeof(status), "%s", theme_glyph_component(p->status, d->ascii));
-        sw = 1;
-        title_w = r.w - 4;
-    }
     draw_text(w, r.y, r.x + 1, title_w, trole, p->cfg->title);
     draw_text_right(w, r.y, r.x, r.w - 1, srole, status);
 
@@ -105,7 +115,7 @@ static void draw_pane(WINDOW *w, struct dash *d, size_t i)
             bool sel = focused && d->pane_sel == k;
             draw_item_line(w, y, r, theme_glyph_incident(si->inc->status, d->ascii),
                            theme_role_for_incident(si->inc->status), si->inc->name,
-                           al ? ROLE_ALERT_ROW : ROLE_NORMAL, NULL, ROLE_DIM, 0, sel);
+                           al ? ROLE_ALERT_ROW : ROLE_NORMAL, NULL, NULL, ROLE_DIM, 0, sel);
             if (sel)
                 draw_fill(w, y + 1, r.x, r.w, ROLE_SELECTED);
             draw_text(w, y + 1, r.x + 3, r.w - 3, sel ? ROLE_SELECTED : ROLE_DIM, tail);
@@ -116,7 +126,8 @@ static void draw_pane(WINDOW *w, struct dash *d, size_t i)
             draw_item_line(w, y, r, theme_glyph_component(comp->status, d->ascii), role,
                            comp->name ? comp->name : comp->id,
                            comp->group ? ROLE_PANE_TITLE : ROLE_NORMAL,
-                           theme_word_component(comp->status), role, comp->group_id ? 1 : 0,
+                           theme_word_component(comp->status),
+                           theme_word_component_short(comp->status), role, comp->group_id ? 1 : 0,
                            false);
         }
         return;
@@ -144,7 +155,7 @@ static void draw_pane(WINDOW *w, struct dash *d, size_t i)
             bool al = dash_incident_alerted(d, si->feed, si->inc->id);
             draw_item_line(w, y, r, theme_glyph_incident(si->inc->status, d->ascii),
                            theme_role_for_incident(si->inc->status), si->inc->name,
-                           al ? ROLE_ALERT_ROW : ROLE_NORMAL, tail, ROLE_DIM, 0,
+                           al ? ROLE_ALERT_ROW : ROLE_NORMAL, tail, NULL, ROLE_DIM, 0,
                            focused && d->pane_sel == idx);
         } else {
             const struct state_component *sc = &p->components[idx - n_items];
@@ -152,7 +163,8 @@ static void draw_pane(WINDOW *w, struct dash *d, size_t i)
             enum theme_role role = theme_role_for_component(c->status);
             draw_item_line(w, y, r, theme_glyph_component(c->status, d->ascii), role,
                            c->name ? c->name : c->id, c->group ? ROLE_PANE_TITLE : ROLE_NORMAL,
-                           theme_word_component(c->status), role, c->group_id ? 1 : 0, false);
+                           theme_word_component(c->status), theme_word_component_short(c->status),
+                           role, c->group_id ? 1 : 0, false);
         }
     }
 }

@@ -470,3 +470,15 @@ const char *theme_word_incident(enum incident_status s)
     default: return incident_status_name(s);
     }
 }
+
+const char *theme_word_component_short(enum component_status s)
+{
+    switch (s) {
+    case COMP_OPERATIONAL: return "ok";
+    case COMP_UNDER_MAINTENANCE: return "maint";
+    case COMP_DEGRADED_PERFORMANCE: return "degraded";
+    case COMP_PARTIAL_OUTAGE: return "partial";
+    case COMP_MAJOR_OUTAGE: return "major";
+    default: return "unknown";
+    }
+}

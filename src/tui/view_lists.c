@@ -47,7 +47,8 @@ void view_maint_draw(WINDOW *w, struct dash *d)
         char dur[32];
         if (running && m->scheduled_until.valid) {
             tz_format_duration(dur, sizeof(dur), m->scheduled_until.sec - d->now);
-            snprintf(left, sizeof(left), " · %s left", dur);
+            snprintf(left, sizeof(left), dur[0] == '-' ? " · overran %s" : " · %s left",
+                     dur[0] == '-' ? dur + 1 : dur);
         } else if (si->active && m->scheduled_for.valid && m->scheduled_for.sec > d->now) {
             tz_format_duration(dur, sizeof(dur), m->scheduled_for.sec - d->now);
             snprintf(left, sizeof(left), " · starts in %s", dur);
