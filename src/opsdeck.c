@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "opsdeck/cmd_snapshot.h"
+#include "opsdeck/cmd_tail.h"
 #include "opsdeck/text.h"
 
 struct subcommand {
@@ -20,6 +21,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"snapshot", cmd_snapshot, "fetch every feed once and print the state (--json for scripts)"},
+    {"tail", cmd_tail, "follow every feed and print one line per change (--json for logs)"},
 };
 
 /* The subcommand run when none is named. */

@@ -60,6 +60,8 @@ struct config_feed {
     char *token_env;        /* name of the environment variable holding the token */
     char *token_file;       /* file (owner-only) holding the token */
     char *name;             /* display name; NULL = use the page's name, then id */
+    bool summary_only;      /* statuspage: read summary.json only (not incidents.json
+                               and scheduled-maintenances.json); default false */
     int line, column;       /* where the feed's object starts (0 for built-in) */
 };
 
