@@ -78,12 +78,12 @@ JSON
 }
 
 n_dash=0
-start_dash() {   # start_dash COLS ROWS [PINNED_NOW]: a fresh tmux server running the dashboard
+start_dash() {   # start_dash COLS ROWS [PINNED_NOW [ENV...]]: a fresh tmux server running the dashboard
     T kill-server 2>/dev/null
     n_dash=$((n_dash + 1))
     sock="od-e2e-$$-$n_dash"    # a new socket: a dying server is never reused
     T new-session -d -s od -x "$1" -y "$2" \
-        "env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME='$tmp/state' \
+        "env LANG=C.UTF-8 TERM=tmux-256color ${4:-} XDG_STATE_HOME='$tmp/state' \
          XDG_CONFIG_HOME='$tmp/xdg' OPSDECK_TEST_NOW=${3:-} \
          '$OD' --config '$tmp/config.json' 2>'$tmp/od.err'; echo \"opsdeck exited \$?\"; sleep 600"
     T set-option -t od -g window-size manual 2>/dev/null
@@ -183,8 +183,32 @@ keys Escape
 mv "$tmp/www/away" "$tmp/www/maxmail"
 step_gone "feed back: not stale" "STALE" 15
 step "feed back: footer" "1 feed ok" 5
+# pause: the screen holds still, the header says so
+keys z
+step "z pauses" "PAUSED" 5
+keys z
+step_gone "z resumes" "PAUSED" 5
 keys q
 step "q quits" "opsdeck exited 0" 5
+
+# NO_COLOR: attributes only (no colour in the SGR sequences); TERM=linux: ASCII glyphs
+start_dash 120 36 2016-05-23T15:22:00Z "NO_COLOR=1"
+step "NO_COLOR: drawn" "Timeline · 9 updates"
+T capture-pane -p -e -t od >"$tmp/sgr"
+if grep -qE $(printf '\033')'\[[0-9;]*(3[0-7]|38;|4[0-7]|48;)[0-9;]*m' "$tmp/sgr"; then
+    fail "NO_COLOR: colour codes on screen"; grep -c . "$tmp/sgr"
+else
+    ok "NO_COLOR: no colour codes"
+fi
+grep -q "$(printf '\033')\[[0-9;]*7[;m]" "$tmp/sgr" && ok "NO_COLOR: reverse video kept" \
+    || fail "NO_COLOR: no reverse video"
+keys q
+start_dash 120 36 2016-05-23T15:22:00Z "TERM=linux"
+step "TERM=linux: ASCII status glyphs" "X major outage"
+T capture-pane -p -e -t od >"$tmp/sgr"
+grep -q "$(printf '\033')\[[0-9;]*3[0-7][;m]" "$tmp/sgr" && ok "TERM=linux: 8-colour codes" \
+    || fail "TERM=linux: no colour"
+keys q
 
 # ---------------- part 2: opsdeckd --demo, an alert from a posted update ----------------
 if [ ! -x "$ODD" ] || ! "$ODD" --help 2>&1 | grep -q -- "--demo"; then
