@@ -110,12 +110,10 @@ static void test_parse_errors(void **s)
 static void test_user_theme_dir(void **s)
 {
     (void)s;
-    char dir[] = "/tmp/od-theme-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
     char base[4096];
     snprintf(base, sizeof(base), "%s/od-theme-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
     assert_non_null(mkdtemp(base));
-    (void)dir;
     char path[4200];
     snprintf(path, sizeof(path), "%s/opsdeck", base);
     assert_int_equal(mkdir(path, 0700), 0);
