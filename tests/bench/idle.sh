@@ -155,6 +155,7 @@ done
 sleep 0.5
 fetches=$(curl -s "http://127.0.0.1:$port/_count/f0")
 T send-keys -t lat q
+n=50; while T has-session -t lat 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 grep key_ms "$tmp/timing" | awk '{print $2}' >"$tmp/keys"
 grep key_ms "$tmp/timing" | awk '{print $4}' >"$tmp/done"
 # sent (before tmux send-keys) to the first doupdate after it: includes tmux,
