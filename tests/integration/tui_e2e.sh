@@ -231,6 +231,8 @@ else
         step "opsdeckd: data" "1 feed ok" 15
         wait_for "ALERT" 3 && { fail "an alert at start-up"; show; }
         ok "no alert at start-up"
+        [ "$(T display -p -t od '#{window_bell_flag}')" = 0 ] && ok "no bell at start-up" \
+            || fail "a bell at start-up"
         code=$(curl -s -m 10 -o "$tmp/body" -w '%{http_code}' -X PATCH \
             -H "Authorization: OAuth $token" -H 'Content-Type: application/json' \
             --data-binary '{"incident":{"status":"monitoring","body":"E2E fix deployed; mail flowing again."}}' \
@@ -238,8 +240,18 @@ else
         [ "$code" = 200 ] && ok "update posted (200)" || { fail "update post: HTTP $code"; cat "$tmp/body"; }
         step "alert: header" "ALERT 1" 15
         step "alert: the new update in the timeline" "E2E fix deployed" 5
+        [ "$(T display -p -t od '#{window_bell_flag}')" = 1 ] && ok "alert: the bell rang" \
+            || fail "alert: no bell"
+        esc=$(printf '\033')
+        # the default theme: pane.alert is black on yellow, the focused pane cyan
+        T capture-pane -p -e -t od | sed -n 2p >"$tmp/titles"
+        grep -q "${esc}\[43m I-3 hosted email" "$tmp/titles" && ok "alert: the I-3 pane highlighted" \
+            || { fail "alert: pane not highlighted"; cat -v "$tmp/titles"; }
         keys a
         step_gone "acknowledged" "ALERT" 5
+        T capture-pane -p -e -t od | sed -n 2p >"$tmp/titles"
+        grep -q "${esc}\[43m" "$tmp/titles" && { fail "acknowledged: pane still highlighted"; cat -v "$tmp/titles"; } \
+            || ok "acknowledged: highlight gone"
         step "acknowledged: data kept" "E2E fix deployed" 5
         keys q
         step "q quits" "opsdeck exited 0" 5
