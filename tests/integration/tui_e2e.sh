@@ -58,6 +58,9 @@ step_gone() {
     if wait_gone "$2" "${3:-10}"; then ok "$1"; else fail "$1: [$2] still on screen:"; show; fi
 }
 keys() { T send-keys -t od "$@"; }
+# check NAME COMMAND...: ok when the command succeeds; check_not: when it fails
+check() { name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; show; fi; }
+check_not() { name=$1; shift; if "$@"; then fail "$name"; show; else ok "$name"; fi; }
 
 config() {   # config URL INTERVAL
     cat >"$tmp/config.json" <<JSON
@@ -104,7 +107,7 @@ screen
 if grep -qE 'I-3 hosted email +■ major( outage)? ' "$tmp/screen"; then ok "I-3 pane: major outage"
 else fail "I-3 pane status"; show; fi
 n_ok=$(grep -oE '(Amsterdam|California|MaxMail filtering|Archive journaling) +● (operational|ok)( |$)' "$tmp/screen" | wc -l)
-[ "$n_ok" -eq 4 ] && ok "four panes operational" || { fail "four panes operational: $n_ok"; show; }
+check "four panes operational ($n_ok)" [ "$n_ok" -eq 4 ]
 step "header indicator" "Partial System Outage"
 step "footer feed health" "1 feed ok"
 
@@ -116,8 +119,8 @@ if [ "$(wc -l <"$tmp/dates")" -eq 9 ] && sort -r "$tmp/dates" | cmp -s - "$tmp/d
 else
     fail "timeline order/format"; show
 fi
-grep -qE '2016-05-23 0810 PDT / 1610 BST +I-3 hosted email +◐ identified' "$tmp/screen" \
-    && ok "timeline first row" || { fail "timeline first row"; show; }
+check "timeline first row" \
+    grep -qE '2016-05-23 0810 PDT / 1610 BST +I-3 hosted email +◐ identified' "$tmp/screen"
 
 # detail view: Tab to the I-3 pane, Enter
 keys Tab Tab Enter
@@ -155,8 +158,8 @@ step "80x24: compact header" "inc ·"
 screen
 lines=$(wc -l <"$tmp/screen")
 widest=$(LC_ALL=C.UTF-8 wc -L <"$tmp/screen")
-[ "$lines" -eq 24 ] && ok "80x24: 24 lines" || fail "80x24: $lines lines"
-grep -q "Archive journaling" "$tmp/screen" && ok "80x24: every pane" || { fail "80x24 panes"; show; }
+check "80x24: 24 lines ($lines)" [ "$lines" -eq 24 ]
+check "80x24: every pane" grep -q "Archive journaling" "$tmp/screen"
 T resize-window -t od -x 200 -y 60
 step "200x60: wide header" "1 incident · 1 maintenance"
 step "200x60: timeline dates" "2016-05-23 0810 PDT / 1610 BST"
@@ -169,7 +172,7 @@ for s in 81x25 120x30 90x28 150x40 100x30 170x50 160x48; do
     T resize-window -t od -x "${s%x*}" -y "${s#*x}"
 done
 step "after a resize storm" "1 incident · 1 maintenance"
-[ "$widest" -le 80 ] && ok "80x24: nothing wider than 80 ($widest)" || fail "80x24: a line of $widest"
+check "80x24: nothing wider than 80 ($widest)" [ "$widest" -le 80 ]
 
 # the feed goes down, then comes back
 mv "$tmp/www/maxmail" "$tmp/www/away"
@@ -178,7 +181,8 @@ step "feed down: footer" "1 stale" 5
 step "feed down: pane marked" "● ok stale" 5
 keys f
 step "feeds view: the error" "last error" 5
-screen; grep -q "last error    none" "$tmp/screen" && { fail "feeds view shows no error"; show; }
+screen
+check_not "feeds view: an error, not none" grep -q "last error    none" "$tmp/screen"
 keys Escape
 mv "$tmp/www/away" "$tmp/www/maxmail"
 step_gone "feed back: not stale" "STALE" 15
@@ -195,19 +199,14 @@ step "q quits" "opsdeck exited 0" 5
 start_dash 120 36 2016-05-23T15:22:00Z "NO_COLOR=1"
 step "NO_COLOR: drawn" "Timeline · 9 updates"
 T capture-pane -p -e -t od >"$tmp/sgr"
-if grep -qE $(printf '\033')'\[[0-9;]*(3[0-7]|38;|4[0-7]|48;)[0-9;]*m' "$tmp/sgr"; then
-    fail "NO_COLOR: colour codes on screen"; grep -c . "$tmp/sgr"
-else
-    ok "NO_COLOR: no colour codes"
-fi
-grep -q "$(printf '\033')\[[0-9;]*7[;m]" "$tmp/sgr" && ok "NO_COLOR: reverse video kept" \
-    || fail "NO_COLOR: no reverse video"
+esc=$(printf '\033')
+check_not "NO_COLOR: no colour codes" grep -qE "${esc}\\[[0-9;]*(3[0-7]|38;|4[0-7]|48;)[0-9;]*m" "$tmp/sgr"
+check "NO_COLOR: reverse video kept" grep -q "${esc}\\[[0-9;]*7[;m]" "$tmp/sgr"
 keys q
 start_dash 120 36 2016-05-23T15:22:00Z "TERM=linux"
 step "TERM=linux: ASCII status glyphs" "X major outage"
 T capture-pane -p -e -t od >"$tmp/sgr"
-grep -q "$(printf '\033')\[[0-9;]*3[0-7][;m]" "$tmp/sgr" && ok "TERM=linux: 8-colour codes" \
-    || fail "TERM=linux: no colour"
+check "TERM=linux: 8-colour codes" grep -q "${esc}\\[[0-9;]*3[0-7][;m]" "$tmp/sgr"
 keys q
 
 # ---------------- part 2: opsdeckd --demo, an alert from a posted update ----------------
@@ -229,29 +228,23 @@ else
         start_dash 160 48
         step "opsdeckd: panes" "I-3 hosted email" 15
         step "opsdeckd: data" "1 feed ok" 15
-        wait_for "ALERT" 3 && { fail "an alert at start-up"; show; }
-        ok "no alert at start-up"
-        [ "$(T display -p -t od '#{window_bell_flag}')" = 0 ] && ok "no bell at start-up" \
-            || fail "a bell at start-up"
+        check_not "no alert at start-up" wait_for "ALERT" 3
+        check "no bell at start-up" [ "$(T display -p -t od '#{window_bell_flag}')" = 0 ]
         code=$(curl -s -m 10 -o "$tmp/body" -w '%{http_code}' -X PATCH \
             -H "Authorization: OAuth $token" -H 'Content-Type: application/json' \
             --data-binary '{"incident":{"status":"monitoring","body":"E2E fix deployed; mail flowing again."}}' \
             "http://127.0.0.1:$port/v1/pages/mx2016demo01/incidents/i3disk052316")
-        [ "$code" = 200 ] && ok "update posted (200)" || { fail "update post: HTTP $code"; cat "$tmp/body"; }
+        check "update posted (HTTP $code)" [ "$code" = 200 ]
         step "alert: header" "ALERT 1" 15
         step "alert: the new update in the timeline" "E2E fix deployed" 5
-        [ "$(T display -p -t od '#{window_bell_flag}')" = 1 ] && ok "alert: the bell rang" \
-            || fail "alert: no bell"
-        esc=$(printf '\033')
+        check "alert: the bell rang" [ "$(T display -p -t od '#{window_bell_flag}')" = 1 ]
         # the default theme: pane.alert is black on yellow, the focused pane cyan
         T capture-pane -p -e -t od | sed -n 2p >"$tmp/titles"
-        grep -q "${esc}\[43m I-3 hosted email" "$tmp/titles" && ok "alert: the I-3 pane highlighted" \
-            || { fail "alert: pane not highlighted"; cat -v "$tmp/titles"; }
+        check "alert: the I-3 pane highlighted" grep -q "${esc}\[43m I-3 hosted email" "$tmp/titles"
         keys a
         step_gone "acknowledged" "ALERT" 5
         T capture-pane -p -e -t od | sed -n 2p >"$tmp/titles"
-        grep -q "${esc}\[43m" "$tmp/titles" && { fail "acknowledged: pane still highlighted"; cat -v "$tmp/titles"; } \
-            || ok "acknowledged: highlight gone"
+        check_not "acknowledged: highlight gone" grep -q "${esc}\[43m" "$tmp/titles"
         step "acknowledged: data kept" "E2E fix deployed" 5
         keys q
         step "q quits" "opsdeck exited 0" 5
