@@ -33,7 +33,7 @@ struct dashboard {
     struct state *frozen;       /* shown while paused */
     struct engine *eng;
     struct dash d;
-    unsigned clock_timer, flash_timer, frame_timer;
+    unsigned clock_timer, flash_timer, frame_timer, feeds_timer;
     bool resize_pending, clear_pending, first_frame_done;
     bool *seen_live;            /* per feed: a live fetch since start (alerts allowed after) */
     FILE *timing;
@@ -45,6 +45,20 @@ static double mono_ms_precise(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void render(struct dashboard *db);
+
+/* The feeds view counts down to the next fetch: redraw it every second while
+ * it is open (the main view needs no such tick). */
+static void on_feeds_tick(void *ud)
+{
+    struct dashboard *db = ud;
+    db->feeds_timer = 0;
+    if (db->d.view == VIEW_FEEDS) {
+        db->d.dirty |= DIRTY_BODY;
+        render(db);
+    }
 }
 
 static void render(struct dashboard *db)
@@ -60,6 +74,8 @@ static void render(struct dashboard *db)
     }
     tui_screen_render(&db->d, db->clear_pending);
     db->clear_pending = false;
+    if (db->d.view == VIEW_FEEDS && !db->feeds_timer)
+        db->feeds_timer = engine_timer(db->eng, 1000, on_feeds_tick, db);
     if (!db->first_frame_done) {
         db->first_frame_done = true;
         if (db->timing) {

@@ -7,12 +7,14 @@
 #include "opsdeck/text.h"
 #include "opsdeck/tui_draw.h"
 
-static size_t count_stale(const struct state *st)
+/* Feeds showing old data (stale) and feeds with none after a failure (down). */
+static void count_unwell(const struct state *st, size_t *stale, size_t *down)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < st->n_feeds; i++)
-        n += st->feeds[i].stale || (!st->feeds[i].snap && st->feeds[i].attempted_at);
-    return n;
+    *stale = *down = 0;
+    for (size_t i = 0; i < st->n_feeds; i++) {
+        *stale += st->feeds[i].stale;
+        *down += !st->feeds[i].snap && st->feeds[i].attempted_at;
+    }
 }
 
 void draw_header(WINDOW *w, struct dash *d)
@@ -52,7 +54,10 @@ void draw_header(WINDOW *w, struct dash *d)
     if (d->paused)
         n += snprintf(left + n, sizeof(left) - (size_t)n, "PAUSED%s  ",
                       d->paused_changes ? " (updates waiting)" : "");
-    size_t stale = count_stale(st);
+    size_t stale, down;
+    count_unwell(st, &stale, &down);
+    if (down)
+        n += snprintf(left + n, sizeof(left) - (size_t)n, "DOWN %zu  ", down);
     if (stale)
         n += snprintf(left + n, sizeof(left) - (size_t)n, "STALE %zu  ", stale);
     if (any_data)

@@ -134,6 +134,16 @@ static bool screen_has(struct fx *f, const char *text)
     return has;
 }
 
+static bool screen_lacks(struct fx *f, const char *text)
+{
+    char *got = screen_text(f);
+    bool has = strstr(got, text) != NULL;
+    if (has)
+        fprintf(stderr, "[%s] on screen:\n%s\n", text, got);
+    free(got);
+    return !has;
+}
+
 static void keys(struct fx *f, const char *s)
 {
     for (; *s; s++)
@@ -307,7 +317,7 @@ static void test_alert_and_ack(void **s)
     keys(&f, "a");
     assert_int_equal(f.d.n_alerts, 0);
     assert_false(f.d.flash);
-    assert_false(screen_has(&f, "ALERT"));
+    assert_true(screen_lacks(&f, "ALERT"));
     fx_close(&f);
 }
 
@@ -354,6 +364,33 @@ static void test_wide_characters_aligned(void **s)
     fx_close(&f);
 }
 
+/* Every feed down and nothing cached: still a dashboard, saying so. */
+static void test_every_feed_down(void **s)
+{
+    (void)s;
+    clock_pin_wall(DEMO_NOW);
+    struct config *cfg = demo_config("");
+    struct state *st = state_new(cfg);
+    state_feed_fail(st, 0, "HTTP 503 for http://127.0.0.1:1/api/v2/summary.json", DEMO_NOW);
+    struct dash d;
+    dash_init(&d, cfg, st);
+    d.now = DEMO_NOW;
+    setenv("LANG", "C.UTF-8", 1);
+    assert_true(tui_screen_start(&d, true, 24, 80));
+    struct fx f = {cfg, st, d};
+    assert_true(screen_has(&f, "? no data yet"));
+    assert_true(screen_has(&f, "0 feeds ok · 1 down"));
+    assert_true(screen_has(&f, "no updates yet"));
+    assert_true(screen_has(&f, "Amsterdam           ? unknown · stale"));
+    assert_true(screen_has(&f, "DOWN 1"));
+    keys(&f, "f");
+    assert_true(screen_has(&f, "■ down MaxMail (maxmail, statuspage)"));
+    assert_true(screen_has(&f, "last error    HTTP 503 for"));
+    keys(&f, "\x1b\t\r");       /* nothing to open: a message, no crash */
+    assert_true(screen_has(&f, "nothing selected to open"));
+    fx_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_alert_and_ack),
         cmocka_unit_test(test_too_small_and_resize),
         cmocka_unit_test(test_wide_characters_aligned),
+        cmocka_unit_test(test_every_feed_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
