@@ -4,8 +4,8 @@
  *
  * Per feed (config.h): fetch every `interval` seconds with +-10% jitter;
  * conditional requests (If-None-Match / If-Modified-Since from the last good
- * answer) so a 304 costs no parse, and a 200 whose body hashes the same as the
- * last good one is not parsed either; compressed transfers (Accept-Encoding:
+ * answer) so a 304 costs no parse, and a 200 whose body equals the last good
+ * one is not parsed either; compressed transfers (Accept-Encoding:
  * whatever libcurl supports); HTTP/2 over TLS when offered; connections reused
  * across fetches; connect timeout min(timeout, 10) s, total timeout `timeout`,
  * a low-speed limit (under 64 B/s for min(timeout, 10) s is a failure); each
@@ -15,9 +15,10 @@
  *
  * What a feed fetches (the same documents as fetch_simple.h's fetch_feed):
  *  - statuspage: BASE/api/v2/summary.json (required), then incidents.json and
- *    scheduled-maintenances.json (optional: 404 skips them), merged with
- *    snapshot_merge. A failed optional document keeps the snapshot and marks
- *    the feed failed, like fetch_feed.
+ *    scheduled-maintenances.json (optional: 404 skips them) when the summary
+ *    changed, on the first fetch and every tenth (never with summary_only),
+ *    merged with snapshot_merge. A failed optional document keeps its last
+ *    good body and marks the feed failed, like fetch_feed.
  *  - cachet: BASE/api/v1/components (required), components/groups, incidents,
  *    schedules, each followed page by page (?page=N built from BASE, at most
  *    ENGINE_CACHET_MAX_PAGES each), read with cachet_codec.h in the feed's
@@ -36,7 +37,8 @@
  * $XDG_STATE_HOME/opsdeck/cache/ (default ~/.local/state/opsdeck/cache), one
  * file per feed, written atomically (temp file, fsync, rename).
  * engine_load_cache() puts them into the state before the first fetch, marked
- * stale (state_feed_take then state_feed_fail "cached data from <time>").
+ * stale: the feed has the snapshot, ok = false and the error "cached data from
+ * <time> (<age>); not fetched yet".
  *
  * Ownership: the engine borrows the config and the state (both must outlive
  * it) and is the only writer of the state's feed data while it runs (callers
@@ -69,7 +71,8 @@ struct engine;
 struct engine_hooks {
     /* A feed's state changed: a fetch finished (new data, unchanged data, a
      * 304, or a failure) or cached data was loaded. The state has been updated
-     * (state_feed_take / state_feed_fail, then state_recompute) before the call.
+     * before the call (results are applied once per loop round, with one
+     * state_recompute for all feeds that finished in it).
      * ev[0..n_ev) are the change events vs the previous snapshot (none on
      * cache load, on the first snapshot without cache, and when nothing
      * changed); they are valid only during the call. */

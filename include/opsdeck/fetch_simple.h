@@ -51,6 +51,10 @@ bool fetch_file_url_path(const char *url, char *buf, size_t size);
  * BASE already ends in it and without a doubled '/'. New string (caller frees). */
 OD_NODISCARD char *fetch_doc_url(const char *base, const char *api, const char *doc);
 
+/* One Statuspage feed's documents read so far (acc, may be NULL) merged with
+ * the next one (s), newer parts winning: both are consumed, the result is new. */
+OD_NODISCARD struct snapshot *fetch_merge_docs(struct snapshot *acc, struct snapshot *s);
+
 /* A whole feed, per its kind: for Statuspage BASE/api/v2/summary.json, then
  * incidents.json and scheduled-maintenances.json, each read with sp_read and
  * merged with snapshot_merge (newer documents win for their parts).

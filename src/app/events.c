@@ -164,19 +164,31 @@ static const struct incident_update *newest_new_update(const struct incident *in
     return NULL;
 }
 
-static void diff_incident(struct diff *d, const struct incident *inc, const struct snapshot *old)
+/* What a known incident's status change is: EV__COUNT for none. */
+static enum event_kind incident_change(const struct incident *inc, const struct incident *o)
 {
-    const struct incident *o = find_any(old, inc->id);
-    if (!o) {
-        struct event *ev = push(d, EV_INCIDENT_NEW);
-        fill_incident(d, ev, inc, INC_UNKNOWN);
-        fill_update(d, ev, incident_latest_update(inc));
-        return;
-    }
-    enum event_kind kind = EV__COUNT;
-    if (inc->status != o->status)
-        kind = inc_closed(inc->status) && !inc_closed(o->status) ? EV_INCIDENT_RESOLVED
-                                                                  : EV_INCIDENT_STATUS;
+    if (inc->status == o->status)
+        return EV__COUNT;
+    return inc_closed(inc->status) && !inc_closed(o->status) ? EV_INCIDENT_RESOLVED
+                                                              : EV_INCIDENT_STATUS;
+}
+
+static enum event_kind maintenance_change(const struct incident *m, const struct incident *o)
+{
+    if (m->status == o->status)
+        return EV__COUNT;
+    if (maint_running(m->status) && !maint_running(o->status) && !inc_closed(o->status))
+        return EV_MAINT_STARTED;
+    if (m->status == INC_COMPLETED && !inc_closed(o->status))
+        return EV_MAINT_ENDED;
+    return EV_INCIDENT_STATUS;
+}
+
+/* An incident or maintenance seen before (o): its new updates, then the
+ * status event `kind` (EV__COUNT: none) carrying the newest new update. */
+static void diff_known(struct diff *d, const struct incident *inc, const struct incident *o,
+                       enum event_kind kind)
+{
     const struct incident_update *carried = kind != EV__COUNT ? newest_new_update(inc, o) : NULL;
     new_updates(d, inc, o, carried != NULL);
     if (kind != EV__COUNT) {
@@ -186,33 +198,22 @@ static void diff_incident(struct diff *d, const struct incident *inc, const stru
     }
 }
 
-static void diff_maintenance(struct diff *d, const struct incident *m, const struct snapshot *old)
+static void diff_item(struct diff *d, const struct incident *inc, const struct snapshot *old,
+                      bool maintenance)
 {
-    const struct incident *o = find_any(old, m->id);
-    if (!o) {
-        if (inc_closed(m->status))
-            return;     /* history we had not seen: nothing happened now */
-        struct event *ev = push(d, maint_running(m->status) ? EV_MAINT_STARTED : EV_INCIDENT_NEW);
-        fill_incident(d, ev, m, INC_UNKNOWN);
-        fill_update(d, ev, incident_latest_update(m));
+    const struct incident *o = find_any(old, inc->id);
+    if (o) {
+        diff_known(d, inc, o,
+                   maintenance ? maintenance_change(inc, o) : incident_change(inc, o));
         return;
     }
-    enum event_kind kind = EV__COUNT;
-    if (m->status != o->status) {
-        if (maint_running(m->status) && !maint_running(o->status) && !inc_closed(o->status))
-            kind = EV_MAINT_STARTED;
-        else if (m->status == INC_COMPLETED && !inc_closed(o->status))
-            kind = EV_MAINT_ENDED;
-        else
-            kind = EV_INCIDENT_STATUS;
-    }
-    const struct incident_update *carried = kind != EV__COUNT ? newest_new_update(m, o) : NULL;
-    new_updates(d, m, o, carried != NULL);
-    if (kind != EV__COUNT) {
-        struct event *ev = push(d, kind);
-        fill_incident(d, ev, m, o->status);
-        fill_update(d, ev, carried);
-    }
+    if (maintenance && inc_closed(inc->status))
+        return;     /* history we had not seen: nothing happened now */
+    enum event_kind kind =
+        maintenance && maint_running(inc->status) ? EV_MAINT_STARTED : EV_INCIDENT_NEW;
+    struct event *ev = push(d, kind);
+    fill_incident(d, ev, inc, INC_UNKNOWN);
+    fill_update(d, ev, incident_latest_update(inc));
 }
 
 /* Was this maintenance id already handled (earlier in the maintenances list)? */
@@ -251,16 +252,16 @@ enum od_status events_diff(const struct snapshot *old_snap, const struct snapsho
     }
     for (size_t i = 0; i < new_snap->n_incidents; i++)
         if (!is_maint(&new_snap->incidents[i]))
-            diff_incident(&d, &new_snap->incidents[i], old_snap);
+            diff_item(&d, &new_snap->incidents[i], old_snap, false);
     for (size_t i = 0; i < new_snap->n_maintenances; i++)
         if (!listed_before(new_snap->maintenances, i, new_snap->maintenances[i].id))
-            diff_maintenance(&d, &new_snap->maintenances[i], old_snap);
+            diff_item(&d, &new_snap->maintenances[i], old_snap, true);
     for (size_t i = 0; i < new_snap->n_incidents; i++) {
         const struct incident *m = &new_snap->incidents[i];
         if (is_maint(m) &&
             !listed_before(new_snap->maintenances, new_snap->n_maintenances, m->id) &&
             !listed_before(new_snap->incidents, i, m->id))
-            diff_maintenance(&d, m, old_snap);
+            diff_item(&d, m, old_snap, true);
     }
     return OD_OK;
 }

@@ -167,7 +167,12 @@ static bool take(struct rd *r, size_t n, bool always, char **out)
 {
     if ((size_t)(r->end - r->p) < n)
         return false;
-    *out = n || always ? xstrndup(r->p, n) : NULL;
+    *out = NULL;
+    if (n || always) {      /* bodies may hold NUL bytes: copy by length */
+        *out = xmalloc(n + 1);
+        memcpy(*out, r->p, n);
+        (*out)[n] = '\0';
+    }
     r->p += n;
     return true;
 }

@@ -303,6 +303,16 @@ static struct snapshot *fetch_cachet(const struct config_feed *feed,
     return s;
 }
 
+struct snapshot *fetch_merge_docs(struct snapshot *acc, struct snapshot *s)
+{
+    if (!acc)
+        return s;
+    struct snapshot *m = snapshot_merge(acc, s);
+    snapshot_free(acc);
+    snapshot_free(s);
+    return m;
+}
+
 struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err)
 {
     od_error_clear(err);
@@ -345,14 +355,7 @@ struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err
             *err = e;
             return acc;     /* NULL when summary.json failed */
         }
-        if (!acc) {
-            acc = s;
-        } else {
-            struct snapshot *m = snapshot_merge(acc, s);
-            snapshot_free(acc);
-            snapshot_free(s);
-            acc = m;
-        }
+        acc = fetch_merge_docs(acc, s);
     }
     return acc;
 }

@@ -309,6 +309,8 @@ int loop_run_once(struct loop *lp, int64_t max_wait_ms)
     if (lp->stop)
         return ran;
     heap_trim(lp);
+    if (lp->n_active == 0 && lp->n_heap == 0 && max_wait_ms < 0)
+        return ran;     /* nothing could ever wake a poll */
     int64_t wait = -1;
     if (lp->n_heap) {
         wait = lp->heap[0].due - loop_now_ms(lp);

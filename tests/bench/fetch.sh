@@ -10,6 +10,7 @@
 #
 #   sh tests/bench/fetch.sh          (after make; env as for make test)
 set -u
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 BUILD="${OPSDECK_BUILD:-build}"
 FIX="${OPSDECK_FIXTURES:-../shared/status-fixtures}"
 N="${FETCH_BENCH_FEEDS:-500}"

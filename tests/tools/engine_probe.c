@@ -44,6 +44,7 @@ struct probe {
     int64_t *max_gap;
     bool bench;
     int cycle, cycles;
+    bool told;                  /* one failure shown on stderr */
     unsigned long target;
     size_t n_done;
     double wall0, cpu0;
@@ -98,10 +99,16 @@ static void bench_cycle_done(struct probe *p)
         parsed += engine_stats(p->e, i)->n_parsed;
         nm += engine_stats(p->e, i)->n_not_modified;
         fails += engine_stats(p->e, i)->n_failures;
+        if (engine_stats(p->e, i)->n_failures && !p->told) {
+            fprintf(stderr, "engine_probe: %s: %s\n", p->cfg->feeds[i].id,
+                    engine_stats(p->e, i)->last_error);
+            p->told = true;
+        }
     }
     printf("cycle%d_wall_ms %.1f\ncycle%d_cpu_ms %.1f\n", p->cycle, wall, p->cycle, cpu);
     printf("cycle%d_parsed %lu\ncycle%d_not_modified %lu\ncycle%d_failures %lu\n", p->cycle, parsed,
            p->cycle, nm, p->cycle, fails);
+    printf("cycle%d_view_rebuilds %lu\n", p->cycle, p->st->generation);
     fflush(stdout);
     if (p->cycle >= p->cycles) {
         engine_stop(p->e);
