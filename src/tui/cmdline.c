@@ -217,7 +217,12 @@ unsigned dash_cmdline_key(struct dash *d, int ch, bool is_key)
         }
         return dash_command(d, d->input_buf);
     }
-    if (!is_key && ch >= 0x20 && ch != 0x7f && !(ch >= 0x80 && ch < 0xa0) && ch <= 0x10ffff)
+    /* printable only: no controls, no invisible or direction-changing format
+     * characters (what text_sanitize removes from remote text) */
+    bool format = (ch >= 0x200b && ch <= 0x200f) || (ch >= 0x202a && ch <= 0x202e) ||
+                  (ch >= 0x2060 && ch <= 0x2069) || ch == 0xfeff;
+    if (!is_key && ch >= 0x20 && ch != 0x7f && !(ch >= 0x80 && ch < 0xa0) && ch <= 0x10ffff &&
+        !(ch >= 0xd800 && ch <= 0xdfff) && !format)
         input_put(d, ch);
     return 0;
 }

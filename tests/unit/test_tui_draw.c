@@ -226,6 +226,18 @@ static void test_filter(void **s)
     assert_int_equal(f.d.n_rows, 2);
     keys(&f, "/\x15restoration\r");
     assert_int_equal(f.d.n_rows, 1);
+    /* typed text: wide characters kept, controls and bidi overrides dropped */
+    keys(&f, "/\x15");
+    dash_key(&f.d, 0x8def, false);     /* 路 */
+    dash_key(&f.d, 0x202e, false);     /* RIGHT-TO-LEFT OVERRIDE */
+    dash_key(&f.d, 0x9b, false);       /* C1 CSI */
+    dash_key(&f.d, 'x', false);
+    assert_string_equal(f.d.input_buf, "路x");
+    dash_key(&f.d, KEY_BACKSPACE, true);
+    dash_key(&f.d, KEY_BACKSPACE, true);
+    assert_string_equal(f.d.input_buf, "");
+    keys(&f, "\x1b");
+    assert_int_equal(f.d.input, INPUT_NONE);
     fx_close(&f);
 }
 
