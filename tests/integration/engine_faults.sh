@@ -113,7 +113,12 @@ echo "* ok" >"$tmp/control.new"; mv "$tmp/control.new" "$tmp/control"
 for f in $faults; do wait_for 40 "f$f recovers" feed_ok "f$f"; done
 gap=$(q feeds.good.max_gap_ms)
 n=$(q feeds.good.n)
-if [ "$gap" -lt 3000 ] 2>/dev/null; then ok "healthy feed on time throughout ($n fetches, largest gap ${gap} ms)"
+# A blocking engine would stall the healthy feed for the faults' 2 s timeouts one
+# after another (20 s and more); sanitizer and valgrind builds on a loaded CI
+# machine get a wider bound that still tells the two apart.
+gap_max=3000
+case "$OPSDECK_BUILD" in *-san|*-vg) gap_max=10000 ;; esac
+if [ "$gap" -lt "$gap_max" ] 2>/dev/null; then ok "healthy feed on time throughout ($n fetches, largest gap ${gap} ms)"
 else fail "healthy feed late: largest gap ${gap} ms"; fi
 check "healthy feed never failed" [ "$(q feeds.good.failures)" = 0 ]
 kill "$probe"; wait "$probe"; rc=$?
