@@ -7,8 +7,10 @@
 # `opsdeck snapshot` (text and --json) in a tmux pane: the pane title and the
 # tmux clipboard stay untouched, the raw bytes written hold no escape
 # (termscan), and the screen shows exactly the text opsdeck printed. Then
-# `opsdeck tail` (text and --json) while the feed turns hostile: no title,
-# clipboard or rename, no escape in the raw bytes, the changes reported.
+# `opsdeck tail` (text and --json) while the feed turns hostile, and the
+# dashboard through its views: no title, clipboard or rename; the only escapes
+# are the dashboard's own CSI; none of the feed's sequences reaches the
+# terminal; and after it quits the normal screen holds nothing of the feed.
 set -u
 : "${OPSDECK_BUILD:?}" "${OPSDECK_SRC:?}"
 OD="$OPSDECK_BUILD/opsdeck"
@@ -215,6 +217,43 @@ for mode in text json; do
     fi
     wait "$swap_pid" 2>/dev/null
 done
+
+# ---- the dashboard, through its views ----
+cp "$tmp/hostile.json" "$tmp/evil/api/v2/summary.json"
+# the dashboard runs in the pane; keys come from here, each view awaited on
+# screen (20 s each, valgrind is slow); the views reached go to dash.steps
+sock="od-inject-$$-dash"        # the pane's server, as run_in_pane names it
+on_screen() {   # on_screen TEXT: wait up to 20 s
+    i=0
+    until tm capture-pane -p -t inj 2>/dev/null | grep -qF -- "$1"; do
+        i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.1
+    done
+}
+( on_screen "IncidentINJ-DRAW" && echo main
+  tm send-keys -t inj Tab Tab Enter; on_screen "Updates (" && echo detail
+  tm send-keys -t inj Escape; on_screen "Everything" || exit 1
+  tm send-keys -t inj f; on_screen "last error" && echo feeds
+  tm send-keys -t inj Escape '?'; on_screen "Keys:" && echo help
+  tm send-keys -t inj x m; sleep 1; tm send-keys -t inj Escape
+  tm send-keys -t inj q ) >"$tmp/dash.steps" 2>/dev/null &
+keys_pid=$!
+if run_in_pane dash "cd '$tmp' && XDG_STATE_HOME='$tmp/state-dash' OPSDECK_TEST_NOW=2026-01-01T00:20:00Z '$OD' dashboard --config c.json 2>'$tmp/dash.err'"; then
+    check_pane "dashboard in tmux"
+    scan "dashboard: raw bytes hold only the dashboard's own escapes" "$tmp/dash.raw" --tty
+    esc=$(printf '\033')
+    n=$(grep -c -F "${esc}[5;5HINJ" "$tmp/dash.raw")
+    expect "dashboard: the feed's cursor move never reached the terminal" 0 "$n"
+    n=$(grep -o -F "${esc}[?1049h" "$tmp/dash.raw" | wc -l)
+    case $n in 0|1) ok "dashboard: alternate screen entered once ($n)" ;;
+    *) fail "dashboard: alternate screen switched $n times (the feed's CSI ?1049h got through)" ;; esac
+    # back on the normal screen after q: nothing but our own marker
+    tm capture-pane -p -t inj | sed '/^$/d' >"$tmp/after.txt"
+    expect "dashboard: the normal screen is untouched after quitting" "__END__" "$(cat "$tmp/after.txt")"
+    scan "dashboard: stderr" "$tmp/dash.err"
+    expect "dashboard: views drawn with the hostile feed" "main detail feeds help" \
+        "$(tr '\n' ' ' <"$tmp/dash.steps" | sed 's/ $//')"
+fi
+wait "$keys_pid" 2>/dev/null
 
 echo "injection.sh: $fails failed"
 [ "$fails" -eq 0 ]
