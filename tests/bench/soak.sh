@@ -4,7 +4,7 @@
 # the open incident, and every 30th write resolves it and opens a new one.
 # Every SAMPLE seconds (default 30) it records the resident memory and the open
 # descriptors of both processes, then prints the table and the growth from the
-# first sample to the last. Not part of CI.
+# second sample (after the warm-up) to the last. Not part of CI.
 #   sh tests/bench/soak.sh [SECONDS [SAMPLE]]       (from the source tree, after make)
 # SOAK_WRITES=components writes a component status each second instead (the
 # data stays the same size, so any growth is the programs' own).
@@ -103,9 +103,10 @@ while :; do
 done
 
 cat "$tmp/table"
-awk 'NR == 2 { a1 = $2; f1 = $3; b1 = $4; g1 = $5 } NR > 1 { a2 = $2; f2 = $3; b2 = $4; g2 = $5; t = $1 }
-     END { printf "growth over %d s: opsdeck %+d kB RSS, %+d fds; opsdeckd %+d kB RSS, %+d fds\n",
-                  t, a2 - a1, f2 - f1, b2 - b1, g2 - g1 }' "$tmp/table"
+# growth after the warm-up: from the second sample (the first is the start) to the last
+awk 'NR == 3 { a1 = $2; f1 = $3; b1 = $4; g1 = $5; t1 = $1 } NR > 2 { a2 = $2; f2 = $3; b2 = $4; g2 = $5; t = $1 }
+     END { if (t > t1) printf "growth from %d s to %d s: opsdeck %+d kB RSS, %+d fds; opsdeckd %+d kB RSS, %+d fds\n",
+                  t1, t, a2 - a1, f2 - f1, b2 - b1, g2 - g1 }' "$tmp/table"
 echo "writes acknowledged: $okw of $n"
 screen_ok=$(T capture-pane -p -t soak | grep -c "Soak" || true)
 echo "dashboard still drawing: $([ "$screen_ok" -gt 0 ] && echo yes || echo no)"
