@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/cmd_post.h"
 #include "opsdeck/cmd_snapshot.h"
 #include "opsdeck/text.h"
 
@@ -20,6 +21,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"snapshot", cmd_snapshot, "fetch every feed once and print the state (--json for scripts)"},
+    {"post", cmd_post, "post an incident, update, resolution, maintenance or component status"},
 };
 
 /* The subcommand run when none is named. */
