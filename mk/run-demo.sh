@@ -1,18 +1,48 @@
 #!/bin/sh
-# `make run`: show the demo. For now, `opsdeck snapshot` of the demo feed
-# (demo/maxmail, the reference history) read through a file:// URL.
+# `make run`: start `opsdeckd --demo` on a temporary database and a free
+# loopback port, point opsdeck at it, stop the server when opsdeck exits.
 # Usage: sh mk/run-demo.sh BUILD_DIR
+# OPSDECK_DEMO_CMD picks what opsdeck runs (default: snapshot).
 set -eu
 build=${1:-build}
-src=$(pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-demo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+srv_pid=
+cleanup() {
+    if [ -n "$srv_pid" ]; then
+        kill "$srv_pid" 2>/dev/null || true
+        wait "$srv_pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$build/opsdeckd" --demo --db "$tmp/opsdeckd.db" --listen 127.0.0.1:0 \
+    --port-file "$tmp/port" --demo-token-file "$tmp/token" \
+    >"$tmp/opsdeckd.out" 2>"$tmp/opsdeckd.log" &
+srv_pid=$!
+i=0
+while [ ! -s "$tmp/port" ]; do                 # up to 10 s
+    i=$((i + 1))
+    if [ $i -gt 100 ] || ! kill -0 "$srv_pid" 2>/dev/null; then
+        echo "run-demo: opsdeckd did not start:" >&2
+        cat "$tmp/opsdeckd.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+port=$(cat "$tmp/port")
+OPSDECK_DEMO_TOKEN=$(cat "$tmp/token")
+export OPSDECK_DEMO_TOKEN
+echo "run-demo: opsdeckd on http://127.0.0.1:$port (page mx2016demo01, token in \$OPSDECK_DEMO_TOKEN)" >&2
+
 cat >"$tmp/config.json" <<JSON
 {
   "title": "MaxMail (demo)",
   "timezones": ["America/Los_Angeles", "Europe/London"],
   "feeds": [ { "id": "maxmail", "kind": "statuspage", "name": "MaxMail",
-               "url": "file://$src/demo/maxmail" } ],
+               "url": "http://127.0.0.1:$port", "page_id": "mx2016demo01",
+               "token_env": "OPSDECK_DEMO_TOKEN", "interval": 10 } ],
   "panes": [
     { "title": "Amsterdam",          "components": ["maxmail:Amsterdam*"] },
     { "title": "California",         "components": ["maxmail:California*"] },
@@ -22,4 +52,5 @@ cat >"$tmp/config.json" <<JSON
   ]
 }
 JSON
-"$build/opsdeck" snapshot --config "$tmp/config.json"
+# The one line the dashboard switches on (OPSDECK_DEMO_CMD=dashboard or similar):
+"$build/opsdeck" ${OPSDECK_DEMO_CMD:-snapshot} --config "$tmp/config.json"
