@@ -19,14 +19,22 @@
 void drafts_name(char *buf, size_t size, enum post_kind kind, const char *feed,
                  const char *incident_id);
 
-/* Save p as the draft of its action (replacing any earlier one). */
+/* Save p as the draft of its action (replacing any earlier one). extra (may
+ * be NULL) is stored beside it: what a form needs that a post does not hold,
+ * such as times still being typed. */
 OD_NODISCARD enum od_status drafts_save(const struct post *p, struct od_error *err);
+OD_NODISCARD enum od_status drafts_save_extra(const struct post *p, const json_t *extra,
+                                              struct od_error *err);
 
 /* The draft of an action into out (OD_NOTFOUND when there is none; a
  * damaged file is OD_PARSE/OD_SHAPE and stays for the engineer to look at). */
 OD_NODISCARD enum od_status drafts_load(enum post_kind kind, const char *feed,
                                         const char *incident_id, struct post *out,
                                         struct od_error *err);
+/* The same, also returning the extra object (a new reference, or NULL). */
+OD_NODISCARD enum od_status drafts_load_extra(enum post_kind kind, const char *feed,
+                                              const char *incident_id, struct post *out,
+                                              json_t **extra, struct od_error *err);
 
 /* Forget the draft (after a post is accepted into the outbox, or on request). */
 void drafts_discard(enum post_kind kind, const char *feed, const char *incident_id);

@@ -35,7 +35,7 @@ struct config_feed;
 #define OUTBOX_BACKOFF_MAX  300
 
 struct outbox_entry {
-    char path[768];
+    char path[800];
     struct post post;               /* validated; has its key */
     size_t step;                    /* steps done */
     bool verify;                    /* check the server before resending (Cachet) */

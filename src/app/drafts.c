@@ -34,11 +34,19 @@ static enum od_status draft_path(char *buf, size_t size, enum post_kind kind, co
 
 enum od_status drafts_save(const struct post *p, struct od_error *err)
 {
+    return drafts_save_extra(p, NULL, err);
+}
+
+enum od_status drafts_save_extra(const struct post *p, const json_t *extra,
+                                 struct od_error *err)
+{
     char path[768];
     enum od_status st = draft_path(path, sizeof(path), p->kind, p->feed, p->incident_id, err);
     if (st != OD_OK)
         return st;
     json_t *j = post_to_json(p);
+    if (extra)
+        json_object_set(j, "form", (json_t *)extra);
     char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(j);
     if (!text)
@@ -51,6 +59,15 @@ enum od_status drafts_save(const struct post *p, struct od_error *err)
 enum od_status drafts_load(enum post_kind kind, const char *feed, const char *incident_id,
                            struct post *out, struct od_error *err)
 {
+    return drafts_load_extra(kind, feed, incident_id, out, NULL, err);
+}
+
+enum od_status drafts_load_extra(enum post_kind kind, const char *feed,
+                                 const char *incident_id, struct post *out, json_t **extra,
+                                 struct od_error *err)
+{
+    if (extra)
+        *extra = NULL;
     char path[768];
     post_init(out, kind);
     enum od_status st = draft_path(path, sizeof(path), kind, feed, incident_id, err);
@@ -67,11 +84,17 @@ enum od_status drafts_load(enum post_kind kind, const char *feed, const char *in
         return od_error_set(err, OD_PARSE, path, je.line, je.column, "damaged draft: %s",
                             je.text);
     st = post_from_json(j, out, err);
+    if (st == OD_OK && extra && json_is_object(json_object_get(j, "form")))
+        *extra = json_incref(json_object_get(j, "form"));
     json_decref(j);
     if (st == OD_OK && out->kind != kind) {
         post_free(out);
         post_init(out, kind);
         st = od_error_set(err, OD_SHAPE, path, 0, 0, "draft is of another kind");
+    }
+    if (st != OD_OK && extra && *extra) {
+        json_decref(*extra);
+        *extra = NULL;
     }
     return st;
 }

@@ -141,7 +141,7 @@ size_t outbox_list(struct outbox_entry **out, struct od_error *err)
             cap = cap ? cap * 2 : 8;
             *out = xreallocarray(*out, cap, sizeof(**out));
         }
-        char path[768];
+        char path[800];
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         struct od_error e2;
         if (entry_load(path, &(*out)[n], &e2) == OD_OK)

@@ -87,7 +87,7 @@ static void load_user(struct template **v, size_t *n, struct od_error *err)
             strcmp(de->d_name + len - 4, ".txt") != 0)
             continue;
         seen++;
-        char path[600], name[64];
+        char path[800], name[64];
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         snprintf(name, sizeof(name), "%.*s", (int)(len - 4), de->d_name);
         char *text;

@@ -57,7 +57,6 @@ struct post_http *post_http_new(const struct post_request *req, const char *toke
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
-    curl_easy_setopt(c, CURLOPT_PRIVATE, h);
 
     add_header(h, "Accept", "application/json");
     add_header(h, "Expect", "");
