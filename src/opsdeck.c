@@ -1,8 +1,7 @@
 /* opsdeck: argument parsing and wiring only.
  *
  * Subcommands live in one table {name, function, one-line help}; the first
- * argument picks one. With no subcommand, the default entry (the dashboard, when
- * it is built in) runs; until then `snapshot` is the default.
+ * argument picks one. With no subcommand, the default entry (the dashboard) runs.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -11,7 +10,9 @@
 
 #include "opsdeck/cmd_post.h"
 #include "opsdeck/cmd_snapshot.h"
+#include "opsdeck/cmd_tail.h"
 #include "opsdeck/text.h"
+#include "opsdeck/tui_dashboard.h"
 
 struct subcommand {
     const char *name;
@@ -20,12 +21,14 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"dashboard", cmd_dashboard, "the full-screen dashboard (the default; keys: ? or opsdeck(1))"},
     {"snapshot", cmd_snapshot, "fetch every feed once and print the state (--json for scripts)"},
+    {"tail", cmd_tail, "follow every feed and print one line per change (--json for logs)"},
     {"post", cmd_post, "post an incident, update, resolution, maintenance or component status"},
 };
 
 /* The subcommand run when none is named. */
-static const char *const default_subcommand = "snapshot";
+static const char *const default_subcommand = "dashboard";
 
 static void usage(FILE *out)
 {

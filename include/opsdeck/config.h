@@ -40,10 +40,11 @@ enum feed_kind {
 /* Defaults and bounds for feed settings. */
 #define CONFIG_DEFAULT_INTERVAL   30            /* seconds between fetches */
 #define CONFIG_DEFAULT_TIMEOUT    10            /* seconds, whole transfer */
-#define CONFIG_DEFAULT_MAX_BODY   (4u << 20)    /* bytes per document */
+#define CONFIG_DEFAULT_MAX_BODY   (8u << 20)    /* bytes per document */
 #define CONFIG_MAX_INTERVAL       86400
 #define CONFIG_MAX_TIMEOUT        600
 #define CONFIG_MAX_MAX_BODY       (256u << 20)
+#define CONFIG_MAX_FEEDS          1024          /* feeds in one config */
 #define CONFIG_DEFAULT_URL        "http://127.0.0.1:8931"
 
 struct config_feed {
@@ -60,6 +61,8 @@ struct config_feed {
     char *token_file;       /* file (owner-only) holding the token */
     char *manage_url;       /* management API root for posting; NULL = url */
     char *name;             /* display name; NULL = use the page's name, then id */
+    bool summary_only;      /* statuspage: read summary.json only (not incidents.json
+                               and scheduled-maintenances.json); default false */
     int line, column;       /* where the feed's object starts (0 for built-in) */
 };
 

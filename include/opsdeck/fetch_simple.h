@@ -47,6 +47,10 @@ OD_NODISCARD enum od_status fetch_file(const char *path, size_t max_body, char *
  * percent-decoding; false for other hosts or a bad escape. */
 bool fetch_file_url_path(const char *url, char *buf, size_t size);
 
+/* BASE + api + doc ("/api/v2" + "/summary.json"), without doubling api when
+ * BASE already ends in it and without a doubled '/'. New string (caller frees). */
+OD_NODISCARD char *fetch_doc_url(const char *base, const char *api, const char *doc);
+
 /* A whole feed, per its kind: for Statuspage BASE/api/v2/summary.json, then
  * incidents.json and scheduled-maintenances.json, each read with sp_read and
  * merged with snapshot_merge (newer documents win for their parts).

@@ -504,9 +504,9 @@ static enum od_status load_timezones(struct loader *ld, const json_t *root)
 
 static const char *const feed_keys[] = {
     "id", "kind", "url", "interval", "timeout", "max_body", "ca_file", "time_zone",
-    "page_id", "token_env", "token_file", "name", "manage_url", NULL};
+    "page_id", "token_env", "token_file", "name", "summary_only", "manage_url", NULL};
 #define FEED_KEYS_HINT "id, kind, url, interval, timeout, max_body, ca_file, time_zone, " \
-                       "page_id, token_env, token_file, name, manage_url"
+                       "page_id, token_env, token_file, name, summary_only, manage_url"
 
 static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
                                 struct config_feed *f)
@@ -574,6 +574,8 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
     if ((st = get_int(ld, o, "max_body", path, 1024, CONFIG_MAX_MAX_BODY, &n)) != OD_OK)
         return st;
     f->max_body = (size_t)n;
+    if ((st = get_bool(ld, o, "summary_only", path, &f->summary_only)) != OD_OK)
+        return st;
 
     if ((st = get_string(ld, o, "ca_file", path, STR_OPTIONAL, 1024, &f->ca_file)) != OD_OK ||
         (st = get_string(ld, o, "time_zone", path, STR_OPTIONAL, 64, &f->time_zone)) != OD_OK ||
@@ -633,8 +635,8 @@ static enum od_status load_feeds(struct loader *ld, const json_t *root)
     size_t n = json_array_size(a);
     if (n == 0)
         return fail_at(ld, "feeds", false, "expected at least one feed");
-    if (n > 64)
-        return fail_at(ld, "feeds", false, "expected at most 64 feeds");
+    if (n > CONFIG_MAX_FEEDS)
+        return fail_at(ld, "feeds", false, "expected at most %d feeds", CONFIG_MAX_FEEDS);
     c->feeds = xcalloc(n, sizeof(*c->feeds));
     for (size_t i = 0; i < n; i++) {
         c->n_feeds = i + 1;

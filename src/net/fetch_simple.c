@@ -241,7 +241,7 @@ enum od_status fetch_document(const char *url, const struct fetch_options *opt, 
 }
 
 /* BASE + "/api/vN/" + doc, unless BASE already ends in /api/vN. */
-static char *doc_url(const char *base, const char *api, const char *doc)
+char *fetch_doc_url(const char *base, const char *api, const char *doc)
 {
     size_t n = strlen(base);
     while (n > 0 && base[n - 1] == '/')
@@ -269,7 +269,7 @@ static struct snapshot *fetch_cachet(const struct config_feed *feed,
         /* cachet_doc_path is "/api/v1/components": strip the /api/v1 for doc_url */
         const char *path = cachet_doc_path(docs[i]) + strlen("/api/v1");
         for (int page = 1; page <= CACHET_MAX_PAGES; page++) {
-            char *base = doc_url(feed->url, "/api/v1", path);
+            char *base = fetch_doc_url(feed->url, "/api/v1", path);
             char *url = local ? xasprintf("%s.json", base) : xasprintf("%s?page=%d", base, page);
             free(base);
             char *body = NULL;
@@ -324,7 +324,9 @@ struct snapshot *fetch_feed(const struct config_feed *feed, struct od_error *err
     };
     struct snapshot *acc = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
-        char *url = doc_url(feed->url, "/api/v2", docs[i].name);
+        if (i > 0 && feed->summary_only)
+            break;
+        char *url = fetch_doc_url(feed->url, "/api/v2", docs[i].name);
         char *body = NULL;
         size_t len = 0;
         struct od_error e;
