@@ -53,4 +53,4 @@ cat >"$tmp/config.json" <<JSON
 }
 JSON
 # The one line the dashboard switches on (OPSDECK_DEMO_CMD=dashboard or similar):
-"$build/opsdeck" ${OPSDECK_DEMO_CMD:-snapshot} --config "$tmp/config.json"
+"$build/opsdeck" ${OPSDECK_DEMO_CMD:-dashboard} --config "$tmp/config.json"

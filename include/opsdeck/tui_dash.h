@@ -115,7 +115,8 @@ void dash_state_changed(struct dash *d);
 /* Screen size changed. */
 void dash_resize(struct dash *d, int rows, int cols);
 
-/* Feed change events from the engine: new incidents, new updates and
+/* Feed change events from the engine: new incidents, new updates (and status
+ * changes, which the engine reports for an update that changed the status) and
  * components that got worse become alerts (highlight, flash, bell). Returns
  * true when something alerted. */
 bool dash_events(struct dash *d, const struct event *ev, size_t n);

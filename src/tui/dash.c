@@ -194,6 +194,8 @@ bool dash_events(struct dash *d, const struct event *ev, size_t n)
         switch (e->kind) {
         case EV_INCIDENT_NEW:
         case EV_UPDATE_NEW:
+        case EV_INCIDENT_STATUS:        /* a status change comes with its update */
+        case EV_INCIDENT_RESOLVED:
             if (e->incident_id)
                 alerted |= add_alert(d, e->feed, e->incident_id, NULL);
             break;

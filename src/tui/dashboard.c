@@ -215,7 +215,10 @@ static void on_stdin(void *ud, int fd, short revents)
         return;
     render(db);
     if (db->timing) {
-        fprintf(db->timing, "key_ms %.3f\n", mono_ms_precise() - t0);
+        struct timespec wall;    /* for pairing with the sender's clock in the bench */
+        clock_gettime(CLOCK_REALTIME, &wall);
+        fprintf(db->timing, "key_ms %.3f done_ms %.3f\n", mono_ms_precise() - t0,
+                (double)wall.tv_sec * 1000.0 + (double)wall.tv_nsec / 1e6);
         fflush(db->timing);
     }
 }

@@ -77,11 +77,14 @@ config() {   # config URL INTERVAL
 JSON
 }
 
-start_dash() {   # start_dash COLS ROWS: a fresh session running the dashboard
+n_dash=0
+start_dash() {   # start_dash COLS ROWS [PINNED_NOW]: a fresh tmux server running the dashboard
     T kill-server 2>/dev/null
+    n_dash=$((n_dash + 1))
+    sock="od-e2e-$$-$n_dash"    # a new socket: a dying server is never reused
     T new-session -d -s od -x "$1" -y "$2" \
         "env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME='$tmp/state' \
-         XDG_CONFIG_HOME='$tmp/xdg' OPSDECK_TEST_NOW=2016-05-23T15:22:00Z \
+         XDG_CONFIG_HOME='$tmp/xdg' OPSDECK_TEST_NOW=${3:-} \
          '$OD' --config '$tmp/config.json' 2>'$tmp/od.err'; echo \"opsdeck exited \$?\"; sleep 600"
     T set-option -t od -g window-size manual 2>/dev/null
 }
@@ -90,7 +93,7 @@ start_dash() {   # start_dash COLS ROWS: a fresh session running the dashboard
 mkdir -p "$tmp/www" "$tmp/state" "$tmp/xdg"
 cp -R "$OPSDECK_SRC/demo/maxmail" "$tmp/www/maxmail"
 config "file://$tmp/www/maxmail" 1
-start_dash 160 48
+start_dash 160 48 2016-05-23T15:22:00Z
 
 step "first frame: title and clock in both zones" "0822 PDT / 1622 BST"
 for p in "Amsterdam" "California" "I-3 hosted email" "MaxMail filtering" "Archive journaling"; do
