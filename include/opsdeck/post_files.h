@@ -6,6 +6,7 @@
 #ifndef OPSDECK_POST_FILES_H
 #define OPSDECK_POST_FILES_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "opsdeck/attrs.h"
@@ -24,6 +25,14 @@ OD_NODISCARD enum od_status post_write_atomic(const char *path, const char *data
  * OD_NOTFOUND when it does not exist, OD_TOOBIG when longer. */
 OD_NODISCARD enum od_status post_read_file(const char *path, size_t max, char **out,
                                            size_t *len, struct od_error *err);
+
+/* A JSON document to or from a file: written indented and atomically; read
+ * with post_read_file's cap, a syntax error is OD_PARSE naming `what` ("damaged
+ * draft: ..."). *out is a new reference. */
+OD_NODISCARD enum od_status post_write_json(const char *path, const json_t *j,
+                                            struct od_error *err);
+OD_NODISCARD enum od_status post_read_json(const char *path, size_t max, const char *what,
+                                           json_t **out, struct od_error *err);
 
 /* s as one safe path component: [A-Za-z0-9_.-] kept (no leading dot), others become _. */
 void post_file_component(char *buf, size_t size, const char *s);

@@ -47,12 +47,8 @@ enum od_status drafts_save_extra(const struct post *p, const json_t *extra,
     json_t *j = post_to_json(p);
     if (extra)
         json_object_set(j, "form", (json_t *)extra);
-    char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    st = post_write_json(path, j, err);
     json_decref(j);
-    if (!text)
-        return od_error_set(err, OD_NOMEM, path, 0, 0, "cannot encode the draft");
-    st = post_write_atomic(path, text, strlen(text), err);
-    free(text);
     return st;
 }
 
@@ -73,16 +69,9 @@ enum od_status drafts_load_extra(enum post_kind kind, const char *feed,
     enum od_status st = draft_path(path, sizeof(path), kind, feed, incident_id, err);
     if (st != OD_OK)
         return st;
-    char *text;
-    size_t len;
-    if ((st = post_read_file(path, DRAFTS_MAX_BYTES, &text, &len, err)) != OD_OK)
+    json_t *j;
+    if ((st = post_read_json(path, DRAFTS_MAX_BYTES, "draft", &j, err)) != OD_OK)
         return st;
-    json_error_t je;
-    json_t *j = json_loadb(text, len, 0, &je);
-    free(text);
-    if (!j)
-        return od_error_set(err, OD_PARSE, path, je.line, je.column, "damaged draft: %s",
-                            je.text);
     st = post_from_json(j, out, err);
     if (st == OD_OK && extra && json_is_object(json_object_get(j, "form")))
         *extra = json_incref(json_object_get(j, "form"));

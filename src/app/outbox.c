@@ -30,12 +30,8 @@ static json_t *entry_json(const struct outbox_entry *e)
 enum od_status outbox_save(const struct outbox_entry *e, struct od_error *err)
 {
     json_t *j = entry_json(e);
-    char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    enum od_status st = post_write_json(e->path, j, err);
     json_decref(j);
-    if (!text)
-        return od_error_set(err, OD_NOMEM, e->path, 0, 0, "cannot encode the outbox entry");
-    enum od_status st = post_write_atomic(e->path, text, strlen(text), err);
-    free(text);
     return st;
 }
 
@@ -79,17 +75,10 @@ static enum od_status entry_load(const char *path, struct outbox_entry *e, struc
 {
     memset(e, 0, sizeof(*e));
     snprintf(e->path, sizeof(e->path), "%s", path);
-    char *text;
-    size_t len;
-    enum od_status st = post_read_file(path, OUTBOX_MAX_BYTES, &text, &len, err);
+    json_t *j;
+    enum od_status st = post_read_json(path, OUTBOX_MAX_BYTES, "outbox entry", &j, err);
     if (st != OD_OK)
         return st;
-    json_error_t je;
-    json_t *j = json_loadb(text, len, 0, &je);
-    free(text);
-    if (!j)
-        return od_error_set(err, OD_PARSE, path, je.line, je.column, "damaged outbox entry: %s",
-                            je.text);
     st = post_from_json(json_object_get(j, "post"), &e->post, err);
     if (st == OD_OK) {
         e->step = (size_t)json_integer_value(json_object_get(j, "step"));

@@ -159,3 +159,31 @@ void post_file_component(char *buf, size_t size, const char *s)
     if (size)
         buf[o] = '\0';
 }
+
+enum od_status post_write_json(const char *path, const json_t *j, struct od_error *err)
+{
+    char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    if (!text)
+        return od_error_set(err, OD_NOMEM, path, 0, 0, "cannot encode %s", path);
+    enum od_status st = post_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return st;
+}
+
+enum od_status post_read_json(const char *path, size_t max, const char *what, json_t **out,
+                              struct od_error *err)
+{
+    char *text;
+    size_t len;
+    *out = NULL;
+    enum od_status st = post_read_file(path, max, &text, &len, err);
+    if (st != OD_OK)
+        return st;
+    json_error_t je;
+    *out = json_loadb(text, len, 0, &je);
+    free(text);
+    if (!*out)
+        return od_error_set(err, OD_PARSE, path, je.line, je.column, "damaged %s: %s", what,
+                            je.text);
+    return OD_OK;
+}

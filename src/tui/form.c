@@ -112,18 +112,6 @@ static const char *comp_label(enum component_status s)
     return s == COMP_UNKNOWN ? "(unchanged)" : component_status_label(s);
 }
 
-static enum theme_role comp_role(enum component_status s)
-{
-    switch (s) {
-    case COMP_OPERATIONAL: return ROLE_OK;
-    case COMP_UNDER_MAINTENANCE: return ROLE_MAINTENANCE;
-    case COMP_DEGRADED_PERFORMANCE: return ROLE_DEGRADED;
-    case COMP_PARTIAL_OUTAGE: return ROLE_PARTIAL;
-    case COMP_MAJOR_OUTAGE: return ROLE_MAJOR;
-    default: return ROLE_DIM;
-    }
-}
-
 static void draw_edit(WINDOW *w, const struct box *b, struct post_form *f)
 {
     int x = b->x + 1, vx = x + LABEL_W + 1, vw = b->w - LABEL_W - 3;
@@ -172,11 +160,11 @@ static void draw_edit(WINDOW *w, const struct box *b, struct post_form *f)
                 int nw = vw / 2;
                 draw_text(w, y, vx, nw, sel ? ROLE_SELECTED : ROLE_NORMAL, fc->name);
                 int cx = vx + nw + 1;
-                cx += draw_text(w, y, cx, vw - nw - 1, comp_role(fc->current),
+                cx += draw_text(w, y, cx, vw - nw - 1, theme_role_for_component(fc->current),
                                 component_status_label(fc->current));
                 if (fc->next != COMP_UNKNOWN) {
                     cx += draw_text(w, y, cx, 4, ROLE_NORMAL, " -> ");
-                    draw_text(w, y, cx, vx + vw - cx, comp_role(fc->next), comp_label(fc->next));
+                    draw_text(w, y, cx, vx + vw - cx, theme_role_for_component(fc->next), comp_label(fc->next));
                 }
                 y++;
             }
