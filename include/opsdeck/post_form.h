@@ -3,10 +3,11 @@
  * FK_* codes below; tests drive it directly.
  *
  * Fields per kind:
- *   incident     title, status, impact, components, message, template, notify
- *   update       status, components, message, template, notify
+ *   incident     title, status, impact, components, message, eta, template, notify
+ *   update       status, components, message, eta, template, notify
  *   resolve      components, message, template, notify        (status resolved)
  *   maintenance  title, status, start, end, components, message, template, notify
+ * The ETA only feeds a template's {eta} (shown in every configured zone).
  *   component    components
  * Components are the feed's (groups left out), each with its current status
  * and a new one ("unchanged" until picked). Times are typed as post_time.h reads
@@ -37,7 +38,7 @@ struct template;
 
 enum form_field {
     FF_TITLE, FF_STATUS, FF_IMPACT, FF_START, FF_END, FF_COMPONENTS, FF_MESSAGE,
-    FF_TEMPLATE, FF_NOTIFY, FF__COUNT
+    FF_ETA, FF_TEMPLATE, FF_NOTIFY, FF__COUNT
 };
 
 /* Keys the form understands; printable text comes as UTF-8 through
@@ -45,7 +46,7 @@ enum form_field {
 enum form_key {
     FK_UP = 1, FK_DOWN, FK_LEFT, FK_RIGHT, FK_HOME, FK_END, FK_BACKSPACE, FK_DELETE,
     FK_ENTER, FK_TAB, FK_BTAB, FK_ESC, FK_EDITOR /* Ctrl-E */, FK_PREVIEW /* Ctrl-P, F2 */,
-    FK_SPACE,
+    FK_SPACE, FK_DISCARD /* Ctrl-D: throw the draft away, start over */,
 };
 
 /* What the caller must do after a key (bits). */
@@ -54,6 +55,7 @@ enum form_result {
     FORM_CLOSE = 1u << 1,       /* close the form (the draft stays) */
     FORM_EDITOR = 1u << 2,      /* run $VISUAL/$EDITOR on the message (post_form_edit_external) */
     FORM_SEND = 1u << 3,        /* confirmed in the preview: send post_form_post() */
+    FORM_RESTART = 1u << 4,     /* the draft is gone: open a fresh form of the same action */
 };
 
 enum form_stage { STAGE_EDIT, STAGE_PREVIEW, STAGE_SENDING };
@@ -75,7 +77,7 @@ struct post_form {
     const struct config *cfg;
     const struct config_feed *feed;
     char *incident_id, *incident_name;  /* update, resolve */
-    struct form_text title, message, start, end;
+    struct form_text title, message, start, end, eta;
     enum incident_status status;
     enum impact impact;                 /* IMPACT_UNKNOWN: leave to the server */
     bool notify;

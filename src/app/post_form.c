@@ -19,7 +19,8 @@
 static const char *const field_labels[FF__COUNT] = {
     [FF_TITLE] = "Title", [FF_STATUS] = "Status", [FF_IMPACT] = "Impact",
     [FF_START] = "Start", [FF_END] = "End", [FF_COMPONENTS] = "Components",
-    [FF_MESSAGE] = "Message", [FF_TEMPLATE] = "Template", [FF_NOTIFY] = "Notify subscribers",
+    [FF_MESSAGE] = "Message", [FF_ETA] = "ETA", [FF_TEMPLATE] = "Template",
+    [FF_NOTIFY] = "Notify subscribers",
 };
 
 const char *post_form_field_label(enum form_field ff)
@@ -191,6 +192,8 @@ static void set_fields(struct post_form *f)
     add_field(f, FF_COMPONENTS);
     if (f->kind != POST_COMPONENT) {
         add_field(f, FF_MESSAGE);
+        if (f->kind == POST_INCIDENT || f->kind == POST_UPDATE)
+            add_field(f, FF_ETA);
         add_field(f, FF_TEMPLATE);
         add_field(f, FF_NOTIFY);
     }
@@ -225,8 +228,8 @@ static void form_to_post(const struct post_form *f, struct post *p, json_t **ext
         *extra = json_object();
         json_object_set_new(*extra, "start", json_string(f->start.s));
         json_object_set_new(*extra, "end", json_string(f->end.s));
-        if (!json_object_get(*extra, "start"))      /* typed bytes not UTF-8 */
-            json_object_set_new(*extra, "start", json_string(""));
+        json_object_set_new(*extra, "eta", json_string(f->eta.s));
+        /* typed bytes that are not UTF-8 are not kept (json_string refuses them) */
         if (f->template_sel)
             json_object_set_new(*extra, "template",
                                 json_string(f->templates[f->template_sel - 1].name));
@@ -274,6 +277,9 @@ static void restore(struct post_form *f, const struct post *p, const json_t *ext
     s = json_string_value(json_object_get(extra, "end"));
     if (s)
         ft_set(&f->end, s);
+    s = json_string_value(json_object_get(extra, "eta"));
+    if (s)
+        ft_set(&f->eta, s);
     s = json_string_value(json_object_get(extra, "template"));
     for (size_t i = 0; s && i < f->n_templates; i++)
         if (strcmp(f->templates[i].name, s) == 0)
@@ -295,6 +301,7 @@ struct post_form *post_form_new(enum post_kind kind, const struct config *cfg,
     ft_init(&f->message, POST_MAX_MESSAGE_CHARS * 4);
     ft_init(&f->start, 80);
     ft_init(&f->end, 80);
+    ft_init(&f->eta, 80);
     f->incident_id = incident_id ? xstrdup(incident_id) : NULL;
     f->status = kind == POST_MAINTENANCE ? INC_SCHEDULED
               : kind == POST_RESOLVE     ? INC_RESOLVED
@@ -350,6 +357,7 @@ void post_form_free(struct post_form *f)
     ft_free(&f->message);
     ft_free(&f->start);
     ft_free(&f->end);
+    ft_free(&f->eta);
     for (size_t i = 0; i < f->n_comps; i++) {
         free(f->comps[i].id);
         free(f->comps[i].name);
@@ -373,6 +381,7 @@ static struct form_text *focused_text(struct post_form *f)
     case FF_MESSAGE: return &f->message;
     case FF_START: return &f->start;
     case FF_END: return &f->end;
+    case FF_ETA: return &f->eta;
     default: return NULL;
     }
 }
@@ -465,8 +474,8 @@ static void join_changed(const struct post_form *f, char *buf, size_t size)
     }
 }
 
-static void format_typed(const struct post_form *f, const struct form_text *t, char *buf,
-                         size_t size)
+static void format_typed(const struct post_form *f, const struct form_text *t,
+                         enum tz_style style, char *buf, size_t size)
 {
     buf[0] = '\0';
     size_t nz;
@@ -474,7 +483,7 @@ static void format_typed(const struct post_form *f, const struct form_text *t, c
     struct od_time tm;
     struct od_error err;
     if (t->len && post_time_parse(t->s, z, nz, f->now, &tm, &err) == OD_OK)
-        tz_format_multi(buf, size, &tm, z, nz, TZ_STYLE_DATE_HHMM);
+        tz_format_multi(buf, size, &tm, z, nz, style);
 }
 
 void post_form_apply_template(struct post_form *f)
@@ -482,12 +491,13 @@ void post_form_apply_template(struct post_form *f)
     if (!f->template_sel)
         return;
     const struct template *t = &f->templates[f->template_sel - 1];
-    char comps[512], start[160], end[160];
+    char comps[512], start[160], end[160], eta[160];
     join_changed(f, comps, sizeof(comps));
-    format_typed(f, &f->start, start, sizeof(start));
-    format_typed(f, &f->end, end, sizeof(end));
+    format_typed(f, &f->start, TZ_STYLE_DATE_HHMM, start, sizeof(start));
+    format_typed(f, &f->end, TZ_STYLE_DATE_HHMM, end, sizeof(end));
+    format_typed(f, &f->eta, TZ_STYLE_HHMM, eta, sizeof(eta));
     const char *title = f->title.len ? f->title.s : f->incident_name;
-    struct template_vars vars = {comps[0] ? comps : NULL, NULL, start, end, title};
+    struct template_vars vars = {comps[0] ? comps : NULL, eta, start, end, title};
     char *text = template_fill(t->text, &vars);
     ft_set(&f->message, text);
     free(text);
@@ -562,6 +572,9 @@ unsigned post_form_key(struct post_form *f, enum form_key k)
         post_free(&p);
         return FORM_CHANGED;
     }
+    case FK_DISCARD:
+        post_form_discard_draft(f);
+        return FORM_RESTART | FORM_CHANGED;
     case FK_EDITOR:
         return multi || has_field(f, FF_MESSAGE) ? FORM_EDITOR : 0;
     case FK_UP:
@@ -695,6 +708,10 @@ char *post_form_preview(struct post_form *f)
     }
     size_t nz;
     const char *const *z = zones_of(f, &nz);
+    char when[200];
+    struct od_time now = {.sec = f->now, .valid = true};
+    tz_format_multi(when, sizeof(when), &now, z, nz, TZ_STYLE_DATE_HHMM);
+    add_line(&sb, "Posted at", when);
     if (p.kind == POST_MAINTENANCE) {
         char buf[200];
         tz_format_multi(buf, sizeof(buf), &p.start, z, nz, TZ_STYLE_DATE_HHMM);

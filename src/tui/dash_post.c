@@ -406,6 +406,16 @@ bool dash_post_key(struct dash_post *p, int ch, bool is_key)
         unsigned r = form_handle_key(p->form, ch, is_key);
         if (r & FORM_EDITOR)
             run_editor(p);
+        if (r & FORM_RESTART) {
+            /* a fresh form for the same action (the draft file is gone) */
+            struct post_form *old = p->form;
+            int fi = state_feed_index(d->st, old->feed->id);
+            p->form = post_form_new(old->kind, p->cfg, old->feed,
+                                    fi >= 0 ? d->st->feeds[fi].snap : NULL, old->incident_id,
+                                    clock_wall_sec());
+            post_form_free(old);
+            dash_message(d, false, "Draft thrown away");
+        }
         if (r & FORM_SEND)
             send_form(p);
         if ((r & FORM_CLOSE) && p->form && !(p->busy && p->from_form)) {

@@ -119,7 +119,7 @@ static void draw_edit(WINDOW *w, const struct box *b, struct post_form *f)
     enum form_field focus = post_form_focus(f);
     if (f->restored) {
         draw_text(w, b->y + 1, x, b->w - 2, ROLE_DIM,
-                  "Restored your draft. Esc keeps it for later.");
+                  "Restored your draft. Esc keeps it for later; Ctrl-D throws it away.");
     }
     for (size_t i = 0; i < f->n_fields && y < bottom; i++) {
         enum form_field ff = f->fields[i];
@@ -133,9 +133,12 @@ static void draw_edit(WINDOW *w, const struct box *b, struct post_form *f)
             break;
         case FF_START:
         case FF_END:
-            draw_line_field(w, y, vx, vw / 2, ff == FF_START ? &f->start : &f->end, on);
+        case FF_ETA:
+            draw_line_field(w, y, vx, vw / 2,
+                            ff == FF_START ? &f->start : ff == FF_END ? &f->end : &f->eta, on);
             draw_text(w, y, vx + vw / 2 + 1, vw - vw / 2 - 1, ROLE_DIM,
-                      "e.g. 2026-12-01 22:00 Europe/London, 22:00 PDT");
+                      ff == FF_ETA ? "fills {eta}: 1300 PDT, 2026-12-01 22:00 Europe/London"
+                                   : "e.g. 2026-12-01 22:00 Europe/London, 22:00 PDT");
             y++;
             break;
         case FF_MESSAGE: {
@@ -250,6 +253,7 @@ unsigned form_handle_key(struct post_form *f, int ch, bool is_key)
     case 127:
     case 8: return post_form_key(f, FK_BACKSPACE);
     case 5: return post_form_key(f, FK_EDITOR);       /* Ctrl-E */
+    case 4: return post_form_key(f, FK_DISCARD);      /* Ctrl-D */
     case 16: return post_form_key(f, FK_PREVIEW);     /* Ctrl-P */
     case ' ': return post_form_key(f, FK_SPACE);
     default:

@@ -130,10 +130,11 @@ static void test_incident_draft_survives(void **state)
     post_form_rejected(f, "HTTP 422: name is too long");
     assert_int_equal(f->stage, STAGE_EDIT);
     assert_string_equal(f->error, "HTTP 422: name is too long");
-    post_form_discard_draft(f);
+    assert_true(post_form_key(f, FK_DISCARD) & FORM_RESTART);
     post_form_free(f);
     f = post_form_new(POST_INCIDENT, cfg, &cfg->feeds[0], snap, NULL, now);
     assert_false(f->restored);
+    assert_string_equal(f->title.s, "");
     post_form_free(f);
 }
 
@@ -154,9 +155,18 @@ static void test_validation_in_form(void **state)
 static void test_update_resolve(void **state)
 {
     (void)state;
-    struct post_form *f = post_form_new(POST_UPDATE, cfg, &cfg->feeds[0], snap, "inc9", 0);
+    struct post_form *f = post_form_new(POST_UPDATE, cfg, &cfg->feeds[0], snap, "inc9",
+                                        1464004800);
     assert_int_equal(f->status, INC_IDENTIFIED);    /* the incident's current status */
     assert_int_equal(post_form_focus(f), FF_STATUS);
+    /* {eta} from the form, in every zone */
+    focus(f, FF_ETA);
+    type(f, "1300 PDT");
+    focus(f, FF_TEMPLATE);
+    while (strcmp(post_form_choice(f, FF_TEMPLATE), "identified") != 0)
+        post_form_key(f, FK_RIGHT);
+    post_form_key(f, FK_ENTER);
+    assert_non_null(strstr(f->message.s, "restoration of service is 1300 PDT / 2100 BST."));
     focus(f, FF_TEMPLATE);
     while (strcmp(post_form_choice(f, FF_TEMPLATE), "monitoring") != 0)
         post_form_key(f, FK_RIGHT);
@@ -166,6 +176,7 @@ static void test_update_resolve(void **state)
     char *pv = post_form_preview(f);
     assert_non_null(strstr(pv, "PATCH http://127.0.0.1:8931/v1/pages/pg/incidents/inc9"));
     assert_non_null(strstr(pv, "I-3 hosted email (inc9)"));
+    assert_non_null(strstr(pv, "Posted at    2016-05-23 0500 PDT / 2016-05-23 1300 BST"));
     free(pv);
     post_form_discard_draft(f);
     post_form_free(f);
