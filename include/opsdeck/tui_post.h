@@ -29,9 +29,11 @@ void dash_post_free(struct dash_post *p);      /* NULL is fine; cancels transfer
  * the key opened it). */
 bool dash_post_key(struct dash_post *p, int ch, bool is_key);
 
-/* Is the form open? Then dash_post_draw() draws it on stdscr after the
- * dashboard's frame (the caller refreshes). */
+/* Is the form open? */
 bool dash_post_active(const struct dash_post *p);
-void dash_post_draw(struct dash_post *p);
+/* After the dashboard's frame: the form, or the newest accepted post marked
+ * pending on the timeline's last row until a fetch shows it (post_pending.h).
+ * true when it drew something (the caller then refreshes). */
+bool dash_post_draw(struct dash_post *p);
 
 #endif

@@ -17,10 +17,14 @@
 #include "opsdeck/post_files.h"
 #include "opsdeck/post_form.h"
 #include "opsdeck/post_http.h"
+#include "opsdeck/post_pending.h"
 #include "opsdeck/state.h"
 #include "opsdeck/token.h"
 #include "opsdeck/tui_dash.h"
+#include "opsdeck/tui_draw.h"
 #include "opsdeck/tui_form.h"
+#include "opsdeck/tui_screen.h"
+#include "opsdeck/tz.h"
 #include "opsdeck/xalloc.h"
 
 struct dash_post {
@@ -39,6 +43,11 @@ struct dash_post {
     bool is_check;
     char token[TOKEN_MAX];
     unsigned timer;                 /* next outbox round */
+
+    /* accepted, not yet shown by the feed: marked pending on the timeline */
+    struct post_pending pending[8];
+    size_t n_pending;
+    unsigned redraw_timer;
 };
 
 static void pump(void *ud);
@@ -80,6 +89,8 @@ void dash_post_free(struct dash_post *p)
     }
     if (p->timer)
         engine_timer_cancel(p->eng, p->timer);
+    if (p->redraw_timer)
+        engine_timer_cancel(p->eng, p->redraw_timer);
     finish_delivery(p);
     post_form_free(p->form);
     free(p);
@@ -90,10 +101,75 @@ bool dash_post_active(const struct dash_post *p)
     return p && p->form;
 }
 
-void dash_post_draw(struct dash_post *p)
+static void redraw(void *ud)
 {
-    if (p && p->form)
+    struct dash_post *p = ud;
+    p->redraw_timer = 0;
+    tui_screen_render(p->d, false);
+    if (dash_post_draw(p)) {
+        wnoutrefresh(stdscr);
+        doupdate();
+    }
+}
+
+/* Drop pending posts the feed now shows (or that waited too long). */
+static bool confirm_pending(struct dash_post *p)
+{
+    bool changed = false;
+    int64_t now = clock_wall_sec();
+    for (size_t i = 0; i < p->n_pending;) {
+        const struct post_pending *pp = &p->pending[i];
+        int fi = state_feed_index(p->d->st, pp->feed);
+        bool gone = now - pp->at > PENDING_EXPIRE ||
+                    (fi >= 0 && post_pending_confirmed(pp, p->d->st->feeds[fi].snap));
+        if (gone) {
+            memmove(&p->pending[i], &p->pending[i + 1],
+                    (p->n_pending - i - 1) * sizeof(p->pending[0]));
+            p->n_pending--;
+            changed = true;
+        } else {
+            i++;
+        }
+    }
+    return changed;
+}
+
+/* The newest pending post on the timeline's last row (main view only). */
+static void draw_pending(struct dash_post *p)
+{
+    struct dash *d = p->d;
+    struct rect r = d->layout.timeline;
+    if (d->view != VIEW_MAIN || d->help || d->layout.too_small || r.h < 3)
+        return;
+    const struct post_pending *pp = &p->pending[p->n_pending - 1];
+    char when[64], line[400];
+    struct od_time t = {.sec = pp->at, .valid = true};
+    draw_format_time(d, when, sizeof(when), &t);
+    snprintf(line, sizeof(line), "%s  pending  %s (posted, waiting for the feed to show it)",
+             when, pp->label);
+    int y = r.y + r.h - 1;
+    draw_fill(stdscr, y, r.x, r.w, ROLE_STALE);
+    draw_text(stdscr, y, r.x + 1, r.w - 2, ROLE_STALE, line);
+}
+
+bool dash_post_draw(struct dash_post *p)
+{
+    if (!p)
+        return false;
+    if (p->form) {
         form_draw(stdscr, p->form);
+        return true;
+    }
+    if (confirm_pending(p)) {
+        /* the row under the mark needs the timeline drawn again */
+        p->d->dirty |= DIRTY_TIMELINE;
+        if (!p->redraw_timer)
+            p->redraw_timer = engine_timer(p->eng, 0, redraw, p);
+    }
+    if (!p->n_pending)
+        return false;
+    draw_pending(p);
+    return true;
 }
 
 static void close_form(struct dash_post *p)
@@ -123,6 +199,12 @@ static void outcome(struct dash_post *p, enum outbox_progress pr, const struct p
         }
         dash_message(p->d, false, "Posted %s to %s: pending until the next fetch shows it",
                      what, config_feed_label(p->feed));
+        if (p->n_pending == ARRAY_SIZE(p->pending)) {
+            memmove(&p->pending[0], &p->pending[1], sizeof(p->pending) - sizeof(p->pending[0]));
+            p->n_pending--;
+        }
+        post_pending_init(&p->pending[p->n_pending++], &p->entry.post, res->id,
+                          clock_wall_sec());
         engine_refresh(p->eng, (long)fi);
         break;
     case OUTBOX_REJECTED:

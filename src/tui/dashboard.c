@@ -61,8 +61,7 @@ static void render(struct dashboard *db)
         db->clear_pending = true;
     }
     tui_screen_render(&db->d, db->clear_pending);
-    if (dash_post_active(db->post)) {
-        dash_post_draw(db->post);
+    if (dash_post_draw(db->post)) {
         wnoutrefresh(stdscr);
         doupdate();
     }

@@ -173,5 +173,24 @@ n=$(count_name 'Draft survives kill')
 [ "$n" = 1 ] && ok "posted exactly once" || fail "posted $n times"
 step "viewer shows it" view "Draft survives kill" 15
 
+# ---- accepted but not yet in the feed: marked pending on the timeline
+# (the feed is read from a dead port; posts go to the live server via manage_url)
+sed -e "s|\"url\": \"http://127.0.0.1:$port\"|\"url\": \"http://127.0.0.1:9\", \"manage_url\": \"http://127.0.0.1:$port\"|" \
+    "$tmp/config.json" >"$tmp/config-pending.json"
+T new-session -d -s pend -x 160 -y 48 \
+    "env LANG=C.UTF-8 TERM=tmux-256color XDG_STATE_HOME='$tmp/state-pend' XDG_CONFIG_HOME='$tmp/xdg' \
+     '$OD' --config '$tmp/config-pending.json' --no-cache; sleep 600"
+step "pending: dashboard up (feed down)" pend "1 down" 15
+T send-keys -t pend n
+step "pending: form" pend "New incident - MaxMail" 5
+T send-keys -t pend -l 'Awaiting the feed'
+T send-keys -t pend Tab Tab Tab Tab
+T send-keys -t pend -l 'Posted while the feed cannot be read.'
+T send-keys -t pend C-p
+step "pending: preview goes to manage_url" pend "POST http://127.0.0.1:$port/v1/pages/$PAGE/incidents" 5
+T send-keys -t pend Enter
+step "pending: marked on the timeline" pend "pending  Awaiting the feed: Investigating" 10
+[ "$(count_name 'Awaiting the feed')" = 1 ] && ok "pending: on the server" || fail "pending: not on the server"
+
 echo "post_tui.sh: $fails failed"
 [ "$fails" -eq 0 ]

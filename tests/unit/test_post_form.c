@@ -12,6 +12,7 @@
 #include "opsdeck/config.h"
 #include "opsdeck/drafts.h"
 #include "opsdeck/post_form.h"
+#include "opsdeck/post_pending.h"
 #include "opsdeck/sp_codec.h"
 
 static char dir[256];
@@ -241,6 +242,57 @@ static void test_component_form(void **state)
     post_form_free(f);
 }
 
+/* Accepted posts stay "pending" until the feed shows them. */
+static void test_pending(void **state)
+{
+    (void)state;
+    struct post p;
+    struct post_pending pp;
+    post_init(&p, POST_INCIDENT);
+    post_set(&p.feed, "mx");
+    post_set(&p.title, "I-3 hosted email");
+    post_pending_init(&pp, &p, "inc9", 100);
+    assert_true(post_pending_confirmed(&pp, snap));
+    assert_string_equal(pp.label, "I-3 hosted email: Investigating");
+    post_pending_init(&pp, &p, "nope", 100);
+    assert_false(post_pending_confirmed(&pp, snap));
+    assert_false(post_pending_confirmed(&pp, NULL));
+    post_free(&p);
+
+    /* an update: the newest update must carry it (inc9 has none yet) */
+    post_init(&p, POST_UPDATE);
+    post_set(&p.feed, "mx");
+    post_set(&p.incident_id, "inc9");
+    post_set(&p.message, "Disk resync continues.");
+    p.status = INC_IDENTIFIED;
+    post_pending_init(&pp, &p, "", 100);
+    assert_string_equal(pp.id, "inc9");
+    assert_false(post_pending_confirmed(&pp, snap));
+    const char *later =
+        "{\"incidents\":[{\"id\":\"inc9\",\"name\":\"I-3\",\"status\":\"identified\","
+        "\"incident_updates\":[{\"id\":\"u1\",\"status\":\"identified\","
+        "\"body\":\"Disk resync continues.\",\"created_at\":\"2016-05-23T15:10:00Z\"}]}]}";
+    struct od_error err;
+    struct snapshot *s2 = sp_read(later, strlen(later), SP_DOC_AUTO, "later", &err);
+    assert_non_null(s2);
+    assert_true(post_pending_confirmed(&pp, s2));
+    p.status = INC_MONITORING;                       /* another status: not this one */
+    post_pending_init(&pp, &p, "", 100);
+    assert_false(post_pending_confirmed(&pp, s2));
+    snapshot_free(s2);
+    post_free(&p);
+
+    post_init(&p, POST_COMPONENT);
+    post_set(&p.feed, "mx");
+    post_add_component(&p, "i3", "I-3 hosted email", COMP_MAJOR_OUTAGE);
+    post_pending_init(&pp, &p, "", 100);
+    assert_true(post_pending_confirmed(&pp, snap));
+    post_add_component(&p, "ams1", NULL, COMP_MAJOR_OUTAGE);
+    post_pending_init(&pp, &p, "", 100);
+    assert_false(post_pending_confirmed(&pp, snap));
+    post_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_update_resolve),
         cmocka_unit_test(test_maintenance_times),
         cmocka_unit_test(test_component_form),
+        cmocka_unit_test(test_pending),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
