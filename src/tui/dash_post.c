@@ -182,6 +182,7 @@ static void close_form(struct dash_post *p)
 /* ---- delivery on the engine's loop -------------------------------------- */
 
 static void step(struct dash_post *p);
+static void redraw(void *ud);
 
 static void outcome(struct dash_post *p, enum outbox_progress pr, const struct post_result *res)
 {
@@ -226,6 +227,8 @@ static void outcome(struct dash_post *p, enum outbox_progress pr, const struct p
         break;
     }
     p->d->dirty |= DIRTY_FOOTER;
+    if (!p->redraw_timer)       /* show the outcome now, not at the next frame */
+        p->redraw_timer = engine_timer(p->eng, 0, redraw, p);
     finish_delivery(p);
     schedule(p, pr == OUTBOX_RETRY ? 1000 : 0);
 }
