@@ -169,6 +169,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(BUILD)/opsdeck $(BUILD)/opsdeckd $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/opsdeck/themes/
+	cp -R demo $(DESTDIR)$(PREFIX)/share/opsdeck/    # opsdeckd --demo reads demo/maxmail/api/v2
 	for m in doc/*.1; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in doc/*.5; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
 	for m in doc/*.8; do [ -f "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; true

@@ -18,8 +18,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: opsdeckd [--listen ADDR:PORT] [--db FILE] [--demo] [--syslog] [options]\n"
             "       opsdeckd token add NAME | token list | token revoke NAME  [--db FILE]\n"
-            "options: --demo-dir DIR  --demo-token-file FILE  --port-file FILE  --quiet\n"
-            "         --threads N  --max-conn N  --max-conn-per-ip N  --timeout SEC\n"
+            "options: --page-id ID  --demo-dir DIR  --demo-token-file FILE  --port-file FILE\n"
+            "         --quiet  --threads N  --max-conn N  --max-conn-per-ip N  --timeout SEC\n"
             "         --max-body BYTES  --version  --help\n"
             "default: --listen %s --db $XDG_DATA_HOME/opsdeck/opsdeckd.db\n",
             SRV_DEFAULT_LISTEN);
@@ -107,8 +107,32 @@ static int token_command(int argc, char **argv, const char *db)
     return rc;
 }
 
+/* --page-id: the id in /v1/pages/{id}/ and in every document, kept in the database. */
+static int set_page_id(struct store *st, const char *id)
+{
+    size_t n = strlen(id);
+    bool ok = n > 0 && n <= 32;
+    for (size_t i = 0; i < n; i++)
+        ok = ok && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", id[i]);
+    struct od_error err;
+    struct page_info p = {.id = id};
+    if (!ok) {
+        fprintf(stderr, "opsdeckd: --page-id '%.64s' must be 1 to 32 letters, digits, '_' or '-'\n",
+                id);
+        return -1;
+    }
+    if (store_set_page(st, &p, &err) != OD_OK) {
+        fprintf(stderr, "opsdeckd: --page-id: %s\n", err.text);
+        return -1;
+    }
+    return 0;
+}
+
 /* Fill an empty database with the demo history; (re)issue the "demo" token. */
-static int setup_demo(struct store *st, const char *demo_dir, const char *token_file)
+static int set_page_id(struct store *st, const char *id);
+
+static int setup_demo(struct store *st, const char *demo_dir, const char *token_file,
+                      const char *page_id)
 {
     struct od_error err;
     char dirbuf[PATH_MAX], text[600];
@@ -129,6 +153,8 @@ static int setup_demo(struct store *st, const char *demo_dir, const char *token_
                 store_rollback(st);
         }
         snapshot_free(demo);
+        if (rc == OD_OK && page_id && set_page_id(st, page_id) < 0)   /* --page-id wins */
+            return -1;
         if (rc != OD_OK) {
             od_error_format(text, sizeof(text), &err);
             fprintf(stderr, "opsdeckd: demo: %s\n", text);
@@ -161,7 +187,7 @@ int main(int argc, char **argv)
     char db[PATH_MAX];
     default_db(db, sizeof(db));
     bool demo = false, use_syslog = false, quiet = false;
-    const char *demo_dir = NULL, *token_file = NULL, *port_file = NULL;
+    const char *demo_dir = NULL, *token_file = NULL, *port_file = NULL, *page_id = NULL;
     int first_positional = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -184,6 +210,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--db")) {
             NEED_VALUE();
             snprintf(db, sizeof(db), "%s", v);
+        } else if (!strcmp(a, "--page-id")) {
+            NEED_VALUE();
+            page_id = v;
         } else if (!strcmp(a, "--demo")) {
             demo = true;
         } else if (!strcmp(a, "--demo-dir")) {
@@ -254,7 +283,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "opsdeckd: %s\n", text);
         return 1;
     }
-    if (demo && setup_demo(st, demo_dir, token_file) < 0) {
+    if (page_id && set_page_id(st, page_id) < 0) {
+        store_close(st);
+        return EXIT_USAGE;
+    }
+    if (demo && setup_demo(st, demo_dir, token_file, page_id) < 0) {
         store_close(st);
         return 1;
     }

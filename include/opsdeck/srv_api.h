@@ -1,9 +1,11 @@
 /* opsdeckd's management API (Statuspage v1 subset under /v1/pages/{page_id}/),
  * independent of the HTTP library: a request in, a status and JSON body out.
  *
- * Writes run one at a time: the transaction, the reply, the Idempotency-Key
- * record and the re-rendered read documents all happen under one lock, so
- * readers see documents in commit order and a retried key never writes twice.
+ * Writes run one at a time: the transaction, the reply and the Idempotency-Key
+ * record happen under one lock, so a retried key never writes twice. The read
+ * documents are rendered after the lock is released (the next write's fsync
+ * overlaps this one's rendering) and carry the commit's generation, so a
+ * publisher keeps them in commit order; they are published before the reply.
  */
 #ifndef OPSDECK_SRV_API_H
 #define OPSDECK_SRV_API_H
@@ -35,7 +37,8 @@ struct srv_reply {
     char actor[STORE_TOKEN_NAME_MAX + 1];   /* the token's name, "" when none */
 };
 
-/* Receives each new set of documents (ownership passes to it). */
+/* Receives each new set of documents (ownership passes to it). Sets may arrive
+ * out of order from concurrent writes: keep the highest docs->generation. */
 typedef void (*srv_publish_fn)(void *ud, struct srv_docs *docs);
 
 struct srv_app;

@@ -38,6 +38,7 @@ struct srv_doc {
 struct srv_docs {
     struct srv_doc doc[SRV_DOC__COUNT];
     struct snapshot *model;     /* owned: what the docs were rendered from */
+    unsigned long generation;   /* commit order: a publisher drops older sets */
 };
 
 /* "/api/v2/summary.json" … */

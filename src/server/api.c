@@ -18,7 +18,8 @@ struct srv_app {
     struct store *st;
     srv_publish_fn publish;
     void *ud;
-    pthread_mutex_t write_lock;     /* one write at a time, published in commit order */
+    pthread_mutex_t write_lock;     /* one write at a time */
+    unsigned long generation;       /* commits so far (under write_lock) */
 };
 
 void srv_reply_free(struct srv_reply *reply)
@@ -45,12 +46,11 @@ void srv_reply_error(struct srv_reply *reply, int status, const char *key, const
     json_decref(o);
 }
 
-static int publish_from(struct srv_app *app, struct snapshot *model)
+static void publish_from(struct srv_app *app, struct snapshot *model, unsigned long generation)
 {
-    if (!model)
-        return -1;
-    app->publish(app->ud, srv_docs_build(model));
-    return 0;
+    struct srv_docs *docs = srv_docs_build(model);
+    docs->generation = generation;
+    app->publish(app->ud, docs);
 }
 
 struct srv_app *srv_app_new(struct store *st, srv_publish_fn publish, void *ud,
@@ -64,7 +64,7 @@ struct srv_app *srv_app_new(struct store *st, srv_publish_fn publish, void *ud,
     app->publish = publish;
     app->ud = ud;
     pthread_mutex_init(&app->write_lock, NULL);
-    publish_from(app, model);
+    publish_from(app, model, 0);
     return app;
 }
 
@@ -333,6 +333,7 @@ static void write_request(struct srv_app *app, const struct srv_request *req, en
     struct od_error err;
     od_error_clear(&err);
     struct snapshot *model = NULL;
+    unsigned long generation;
     pthread_mutex_lock(&app->write_lock);
     if (store_begin(app->st, &err) != OD_OK) {
         reply_od_error(reply, &err);
@@ -372,12 +373,15 @@ static void write_request(struct srv_app *app, const struct srv_request *req, en
     if (store_commit(app->st, &err) != OD_OK) {
         reply_od_error(reply, &err);
         snapshot_free(model);
-        model = NULL;
         goto out;
     }
-    publish_from(app, model);
+    generation = ++app->generation;
+    pthread_mutex_unlock(&app->write_lock);
+    publish_from(app, model, generation);
+    goto done;
 out:
     pthread_mutex_unlock(&app->write_lock);
+done:
     free(sig);
     srv_incident_input_free(&in.inc);
     srv_component_input_free(&in.comp);

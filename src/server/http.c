@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opsdeck/srv_api.h"
 #include "opsdeck/srv_docs.h"
@@ -24,6 +25,7 @@
 
 struct doc_responses {
     struct MHD_Response *plain, *gz, *not_modified, *not_modified_gz;
+    size_t plain_len, gz_len;   /* for the log */
     char etag[48], etag_gz[48];
 };
 
@@ -33,6 +35,7 @@ struct srv_http {
     struct srv_http_opts opts;
     pthread_rwlock_t docs_lock;     /* readers share; a publish swaps under the write lock */
     struct doc_responses docs[SRV_DOC__COUNT];
+    unsigned long generation;       /* of the documents being served */
     unsigned port;
 };
 
@@ -43,7 +46,9 @@ struct conn_ctx {
 void srv_http_opts_default(struct srv_http_opts *o)
 {
     o->listen = SRV_DEFAULT_LISTEN;
-    o->threads = 4;
+    /* one worker per CPU, 2 to 8: reads are CPU-bound lookups, writes wait on fsync */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 2 ? 2 : cpus > 8 ? 8 : (unsigned)cpus;
     o->max_conn = 1000;
     o->max_conn_per_ip = 256;
     o->timeout_sec = 15;
@@ -153,17 +158,24 @@ static void publish(void *ud, struct srv_docs *docs)
         snprintf(fresh[i].etag, sizeof(fresh[i].etag), "%s", d->etag);
         snprintf(fresh[i].etag_gz, sizeof(fresh[i].etag_gz), "%s", d->etag_gz);
         fresh[i].plain = doc_response(d->plain, d->plain_len, d->etag, false);
+        fresh[i].plain_len = d->plain_len;
+        fresh[i].gz_len = d->gz_len;
         if (d->gz)
             fresh[i].gz = doc_response(d->gz, d->gz_len, d->etag_gz, true);
         fresh[i].not_modified = not_modified(d->etag);
         fresh[i].not_modified_gz = not_modified(d->etag_gz);
     }
+    unsigned long generation = docs->generation;
     srv_docs_free(docs);
     pthread_rwlock_wrlock(&h->docs_lock);
-    memcpy(old, h->docs, sizeof(old));
-    memcpy(h->docs, fresh, sizeof(fresh));
+    bool newer = generation >= h->generation;   /* a later commit may have published first */
+    if (newer) {
+        memcpy(old, h->docs, sizeof(old));
+        memcpy(h->docs, fresh, sizeof(fresh));
+        h->generation = generation;
+    }
     pthread_rwlock_unlock(&h->docs_lock);
-    destroy_set(old);
+    destroy_set(newer ? old : fresh);
 }
 
 /* ---- logging ------------------------------------------------------------ */
@@ -245,17 +257,19 @@ static enum MHD_Result serve_doc(struct srv_http *h, struct MHD_Connection *c,
     const struct doc_responses *d = &h->docs[doc];
     struct MHD_Response *r;
     unsigned status = 200;
+    size_t bytes = 0;
     if (srv_etag_matches(inm, d->etag, d->etag_gz)) {
         status = 304;
         r = gz ? d->not_modified_gz : d->not_modified;
     } else {
         r = gz && d->gz ? d->gz : d->plain;
         gz = r == d->gz;
+        bytes = gz ? d->gz_len : d->plain_len;
     }
     /* queued while the lock is held, so a publish cannot free it in between */
     enum MHD_Result rc = r ? MHD_queue_response(c, status, r) : MHD_NO;
     pthread_rwlock_unlock(&h->docs_lock);
-    log_request(c, method, url, status, 0, status == 200 && gz ? "gzip" : NULL);
+    log_request(c, method, url, status, bytes, status == 200 && gz ? "gzip" : NULL);
     return rc;
 }
 
@@ -278,6 +292,8 @@ static enum MHD_Result serve_api(struct srv_http *h, struct MHD_Connection *c,
     snprintf(note, sizeof(note), "token=%s%s", reply.actor[0] ? reply.actor : "-",
              reply.replayed ? " replayed" : "");
     log_request(c, method, url, (unsigned)reply.status, reply.len, note);
+    if (reply.status >= 500)
+        srv_log("error: %s %.300s", note, reply.body ? reply.body : "");
     char *body = reply.body;
     reply.body = NULL;
     return queue_json(c, (unsigned)reply.status, body, reply.len, reply.allow);
@@ -365,7 +381,12 @@ struct srv_http *srv_http_start(struct store *st, const struct srv_http_opts *o,
     }
     struct srv_http *h = xcalloc(1, sizeof(*h));
     h->opts = *o;
-    pthread_rwlock_init(&h->docs_lock, NULL);
+    /* writer-preferring: under a steady stream of reads a publish must not starve */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&h->docs_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     h->app = srv_app_new(st, publish, h, err);
     if (!h->app) {
         srv_http_stop(h);

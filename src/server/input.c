@@ -127,15 +127,15 @@ static int form_put(json_t *root, const char *key, json_t *value, char *msg, siz
             return 0;
         }
         append = next[0] == '\0';
-        json_t *child = json_is_object(cur) ? json_object_get(cur, seg) : NULL;
+        /* cur is always an object here: arrays only take "[]" appends, which end the key */
+        if (!json_is_object(cur))
+            return fail(msg, size, "form field '%.64s' conflicts with another field", key);
+        json_t *child = json_object_get(cur, seg);
         if (!child) {
             child = append ? json_array() : json_object();
-            if (json_is_array(cur)) {
-                json_array_append_new(cur, child);
-            } else {
-                json_object_set_new(cur, seg, child);
-            }
-        } else if (append != json_is_array(child)) {
+            json_object_set_new(cur, seg, child);
+        } else if (append ? !json_is_array(child) : !json_is_object(child)) {
+            /* "a=1&a[b]=2": a plain value cannot also hold fields */
             return fail(msg, size, "form field '%.64s' conflicts with another field", key);
         }
         cur = child;

@@ -17,6 +17,17 @@ static struct od_time atime(sqlite3_stmt *s, int col)
     return st_time_parse(st_text(s, col));
 }
 
+/* Room for element n of an arena array: doubles *cap when it is full. */
+static void *grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    void *grown = arena_calloc(a, *cap * 2, size);
+    memcpy(grown, arr, *cap * size);
+    *cap *= 2;
+    return grown;
+}
+
 static int load_components(struct store *st, struct snapshot *snap, const char *page_id,
                            struct od_error *err)
 {
@@ -29,12 +40,8 @@ static int load_components(struct store *st, struct snapshot *snap, const char *
     size_t cap = 16;
     snap->components = arena_calloc(snap->arena, cap, sizeof(struct component));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (snap->n_components == cap) {
-            struct component *grown = arena_calloc(snap->arena, cap * 2, sizeof(*grown));
-            memcpy(grown, snap->components, cap * sizeof(*grown));
-            snap->components = grown;
-            cap *= 2;
-        }
+        snap->components = grow(snap->arena, snap->components, snap->n_components, &cap,
+                                sizeof(struct component));
         struct component *c = &snap->components[snap->n_components++];
         c->id = adup(snap->arena, s, 0);
         c->name = adup(snap->arena, s, 1);
@@ -76,12 +83,8 @@ static int load_updates(struct store *st, struct snapshot *snap, struct incident
     size_t cap = 4;
     inc->updates = arena_calloc(snap->arena, cap, sizeof(struct incident_update));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (inc->n_updates == cap) {
-            struct incident_update *grown = arena_calloc(snap->arena, cap * 2, sizeof(*grown));
-            memcpy(grown, inc->updates, cap * sizeof(*grown));
-            inc->updates = grown;
-            cap *= 2;
-        }
+        inc->updates = grow(snap->arena, inc->updates, inc->n_updates, &cap,
+                            sizeof(struct incident_update));
         struct incident_update *u = &inc->updates[inc->n_updates++];
         u->id = adup(snap->arena, s, 0);
         u->incident_id = inc->id;
@@ -106,13 +109,7 @@ static int load_updates(struct store *st, struct snapshot *snap, struct incident
         size_t n = 0, ccap = 4;
         u->changes = arena_calloc(snap->arena, ccap, sizeof(struct component_change));
         while (sqlite3_step(c) == SQLITE_ROW) {
-            if (n == ccap) {
-                struct component_change *grown = arena_calloc(snap->arena, ccap * 2,
-                                                              sizeof(*grown));
-                memcpy(grown, u->changes, ccap * sizeof(*grown));
-                u->changes = grown;
-                ccap *= 2;
-            }
+            u->changes = grow(snap->arena, u->changes, n, &ccap, sizeof(struct component_change));
             u->changes[n].id = adup(snap->arena, c, 0);
             u->changes[n].name = adup(snap->arena, c, 1);
             u->changes[n].old_status = component_status_from_name(st_text(c, 2));

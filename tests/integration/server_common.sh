@@ -81,9 +81,30 @@ if [ -z "${SERVER_COMMON_SOURCED:-}" ]; then
     stop_server TERM
     expect "SIGTERM: exit 0" 0 "$srv_rc"
     contains "SIGTERM: logged" "$tmp/srv.log" "signal 15: shutting down"
+    : >"$tmp/srv.log"
+    start_server --syslog
+    code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$base/api/v2/status.json")
+    expect "--syslog: serves" 200 "$code"
+    stop_server TERM
+    expect "--syslog: exit 0" 0 "$srv_rc"
+    if grep -q 'GET /api' "$tmp/srv.log"; then fail "--syslog still logs to stderr"; else ok "--syslog: nothing on stderr"; fi
     "$ODD" --listen nonsense --db "$tmp/x.db" 2>"$tmp/err"
     expect "bad --listen: exit 2" 2 $?
     contains "bad --listen: named" "$tmp/err" "--listen 'nonsense' is not ADDR:PORT"
+    rm -f "$tmp/d.db"*
+    start_server --page-id status-main
+    code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Authorization: OAuth $token" "$base/v1/pages/status-main/incidents")
+    expect "--page-id: the management API answers under it" 200 "$code"
+    contains "--page-id: printed with the demo token" "$tmp/srv.out" "page id status-main, token $token"
+    expect "--page-id: in the documents" status-main "$(curl -s -m 5 "$base/api/v2/status.json" | "$JQ" page.id)"
+    stop_server TERM
+    "$ODD" --page-id 'a/b' --db "$tmp/d.db" --listen 127.0.0.1:0 2>"$tmp/err"
+    expect "bad --page-id: exit 2" 2 $?
+    "$ODD" --demo --demo-dir "$tmp/nowhere" --db "$tmp/y.db" --listen 127.0.0.1:0 2>"$tmp/err"
+    expect "demo data missing: exit 1" 1 $?
+    contains "demo data missing: named" "$tmp/err" "demo data not found"
+    "$ODD" token frobnicate --db "$tmp/y.db" 2>"$tmp/err"
+    expect "token usage error: exit 2" 2 $?
     "$ODD" --bogus 2>"$tmp/err"
     expect "unknown option: exit 2" 2 $?
     echo "server_common.sh: $fails failed"

@@ -142,6 +142,7 @@ static void test_write_publishes(void **state)
     struct srv_reply r;
     char id[64], buf[64];
     int before = w->published;
+    unsigned long gen = w->docs->generation;
     char etag[48];
     snprintf(etag, sizeof(etag), "%s", w->docs->doc[SRV_DOC_SUMMARY].etag);
     assert_int_equal(call(w, "POST", P "/incidents",
@@ -152,6 +153,7 @@ static void test_write_publishes(void **state)
     assert_string_equal(field(&r, "impact", buf, sizeof(buf)), "critical");
     srv_reply_free(&r);
     assert_int_equal(w->published, before + 1);
+    assert_int_equal(w->docs->generation, gen + 1);     /* commit order for the publisher */
     assert_string_not_equal(etag, w->docs->doc[SRV_DOC_SUMMARY].etag);
     assert_non_null(snapshot_find_incident(w->docs->model, id));
     /* a failed write publishes nothing */

@@ -57,6 +57,10 @@ static void test_form_errors(void **state)
     assert_form_error("a=%zz", "bad percent-escape");
     assert_form_error("a=%4", "bad percent-escape");
     assert_form_error("a=1&a[b]=2", "conflicts with another field");
+    assert_form_error("a=1&a[b][c]=2", "conflicts with another field");    /* was a use after free */
+    assert_form_error("a[]=1&a[b]=2", "conflicts with another field");
+    assert_form_error("a[b]=1&a[]=2", "conflicts with another field");
+    assert_form_error("a[b]=1&a[b][c]=2", "conflicts with another field");
     assert_form_error("a[b][c][d][e][f]=1", "nests too deep");
     assert_form_error("=1", "has no usable name");
     assert_form_error("a%00b=1", "bad percent-escape");
