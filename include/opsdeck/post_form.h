@@ -13,9 +13,11 @@
  * and a new one ("unchanged" until picked). Times are typed as post_time.h reads
  * them, in any configured zone.
  *
- * Every change is saved as the action's draft (drafts.h) before post_form_key
- * returns, so Esc, quit, a crash or kill -9 keep it; post_form_new() offers an
- * existing draft by loading it (form->restored says so).
+ * Every change marks the form unsaved; post_form_flush_draft() writes the
+ * action's draft (drafts.h) then. The dashboard flushes before it draws each
+ * frame, so whatever is on screen is on disk, and a pasted paragraph costs one
+ * fsync'd write, not one per character. Esc, quit, a crash or kill -9 keep it;
+ * post_form_new() offers an existing draft by loading it (form->restored).
  *
  * Ownership: the form copies what it needs from the snapshot and incident; it
  * borrows the config for its lifetime.
@@ -92,6 +94,7 @@ struct post_form {
     char error[400];                    /* shown under the form; "" when none */
     bool restored;                      /* opened from a saved draft */
     bool draft_error;                   /* the last draft save failed (error says why) */
+    bool unsaved;                       /* changed since the draft was last written */
     int64_t now;                        /* wall clock for times typed as "today" */
 };
 
@@ -127,8 +130,9 @@ void post_form_apply_template(struct post_form *f);
 OD_NODISCARD enum od_status post_form_load_message(struct post_form *f, const char *path,
                                                    struct od_error *err);
 
-/* Save the draft now (done after every change anyway). */
+/* Save the draft now; _flush only when something changed since. */
 void post_form_save_draft(struct post_form *f);
+void post_form_flush_draft(struct post_form *f);
 /* The post went out: forget the draft. */
 void post_form_discard_draft(struct post_form *f);
 

@@ -246,12 +246,20 @@ void post_form_save_draft(struct post_form *f)
     json_decref(extra);
     post_free(&p);
     f->draft_error = st != OD_OK;
+    f->unsaved = false;
     if (f->draft_error)
         snprintf(f->error, sizeof(f->error), "draft not saved: %s", err.text);
 }
 
+void post_form_flush_draft(struct post_form *f)
+{
+    if (f->unsaved)
+        post_form_save_draft(f);
+}
+
 void post_form_discard_draft(struct post_form *f)
 {
+    f->unsaved = false;
     drafts_discard(f->kind, f->feed->id, f->incident_id);
 }
 
@@ -516,7 +524,7 @@ static void move_focus(struct post_form *f, int dir)
 static unsigned changed(struct post_form *f)
 {
     f->error[0] = '\0';
-    post_form_save_draft(f);
+    f->unsaved = true;
     return FORM_CHANGED;
 }
 
@@ -750,6 +758,7 @@ enum od_status post_form_load_message(struct post_form *f, const char *path,
     ft_set(&f->message, text);
     free(text);
     changed(f);
+    post_form_flush_draft(f);
     return OD_OK;
 }
 

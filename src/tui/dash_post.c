@@ -157,6 +157,7 @@ bool dash_post_draw(struct dash_post *p)
     if (!p)
         return false;
     if (p->form) {
+        post_form_flush_draft(p->form);     /* what the frame shows is on disk */
         form_draw(stdscr, p->form);
         return true;
     }

@@ -98,7 +98,11 @@ static void test_incident_draft_survives(void **state)
     const char *key = f->key;
     char saved_key[48];
     snprintf(saved_key, sizeof(saved_key), "%s", key);
-    /* "kill -9": the form is simply gone; the draft on disk has every change */
+    /* a frame is drawn (the draft written), then "kill -9": the form is simply
+     * gone; the draft on disk has every change */
+    assert_true(f->unsaved);
+    post_form_flush_draft(f);
+    assert_false(f->unsaved);
     post_form_free(f);
     f = post_form_new(POST_INCIDENT, cfg, &cfg->feeds[0], snap, NULL, now);
     assert_true(f->restored);
@@ -215,6 +219,7 @@ static void test_maintenance_times(void **state)
     assert_non_null(strstr(pv, "Scheduled"));
     free(pv);
     /* the typed times come back with the draft */
+    post_form_flush_draft(f);
     post_form_free(f);
     f = post_form_new(POST_MAINTENANCE, cfg, &cfg->feeds[0], snap, NULL, now);
     assert_string_equal(f->start.s, "2016-05-23 08:00 PDT");
