@@ -48,6 +48,11 @@ struct dash_post {
     struct post_pending pending[8];
     size_t n_pending;
     unsigned redraw_timer;
+
+    /* what waits in the outbox, as of the last round: shown on the timeline */
+    size_t waiting;
+    char waiting_error[320];
+    int64_t waiting_next;
 };
 
 static void pump(void *ud);
@@ -135,21 +140,44 @@ static bool confirm_pending(struct dash_post *p)
 }
 
 /* The newest pending post on the timeline's last row (main view only). */
-static void draw_pending(struct dash_post *p)
+/* The timeline's last rows (main view only): what waits in the outbox, and
+ * above it the newest accepted post not yet in the feed. */
+static void draw_marks(struct dash_post *p)
 {
     struct dash *d = p->d;
     struct rect r = d->layout.timeline;
-    if (d->view != VIEW_MAIN || d->help || d->layout.too_small || r.h < 3)
+    if (d->view != VIEW_MAIN || d->help || d->layout.too_small || r.h < 4)
         return;
-    const struct post_pending *pp = &p->pending[p->n_pending - 1];
-    char when[64], line[400];
-    struct od_time t = {.sec = pp->at, .valid = true};
-    draw_format_time(d, when, sizeof(when), &t);
-    snprintf(line, sizeof(line), "%s  pending  %s (posted, waiting for the feed to show it)",
-             when, pp->label);
     int y = r.y + r.h - 1;
-    draw_fill(stdscr, y, r.x, r.w, ROLE_STALE);
-    draw_text(stdscr, y, r.x + 1, r.w - 2, ROLE_STALE, line);
+    char line[480];
+    if (p->waiting) {
+        char in[48] = "now";
+        if (p->waiting_next > clock_wall_sec())
+            tz_format_age(in, sizeof(in), p->waiting_next, clock_wall_sec());
+        snprintf(line, sizeof(line), "outbox: %zu post%s not sent yet%s%s; next try %s",
+                 p->waiting, p->waiting == 1 ? "" : "s", p->waiting_error[0] ? ": " : "",
+                 p->waiting_error, in);
+        draw_fill(stdscr, y, r.x, r.w, ROLE_ERROR);
+        draw_text(stdscr, y--, r.x + 1, r.w - 2, ROLE_ERROR, line);
+    }
+    if (p->n_pending) {
+        const struct post_pending *pp = &p->pending[p->n_pending - 1];
+        char when[64];
+        struct od_time t = {.sec = pp->at, .valid = true};
+        draw_format_time(d, when, sizeof(when), &t);
+        snprintf(line, sizeof(line), "%s  pending  %s (posted, waiting for the feed to show it)",
+                 when, pp->label);
+        draw_fill(stdscr, y, r.x, r.w, ROLE_STALE);
+        draw_text(stdscr, y, r.x + 1, r.w - 2, ROLE_STALE, line);
+    }
+}
+
+/* The marks went away or changed: the timeline rows under them are redrawn. */
+static void marks_changed(struct dash_post *p)
+{
+    p->d->dirty |= DIRTY_TIMELINE;
+    if (!p->redraw_timer)
+        p->redraw_timer = engine_timer(p->eng, 0, redraw, p);
 }
 
 bool dash_post_draw(struct dash_post *p)
@@ -161,15 +189,11 @@ bool dash_post_draw(struct dash_post *p)
         form_draw(stdscr, p->form);
         return true;
     }
-    if (confirm_pending(p)) {
-        /* the row under the mark needs the timeline drawn again */
-        p->d->dirty |= DIRTY_TIMELINE;
-        if (!p->redraw_timer)
-            p->redraw_timer = engine_timer(p->eng, 0, redraw, p);
-    }
-    if (!p->n_pending)
+    if (confirm_pending(p))
+        marks_changed(p);
+    if (!p->n_pending && !p->waiting)
         return false;
-    draw_pending(p);
+    draw_marks(p);
     return true;
 }
 
@@ -184,6 +208,7 @@ static void close_form(struct dash_post *p)
 
 static void step(struct dash_post *p);
 static void redraw(void *ud);
+static void marks_changed(struct dash_post *p);
 
 static void outcome(struct dash_post *p, enum outbox_progress pr, const struct post_result *res)
 {
@@ -218,6 +243,11 @@ static void outcome(struct dash_post *p, enum outbox_progress pr, const struct p
         }
         break;
     case OUTBOX_RETRY:
+        if (!p->waiting)
+            p->waiting = 1;
+        snprintf(p->waiting_error, sizeof(p->waiting_error), "%s", res->message);
+        p->waiting_next = p->entry.next_attempt;
+        marks_changed(p);
         if (p->from_form && p->form) {
             /* safe in the outbox; the draft is no longer needed */
             post_form_discard_draft(p->form);
@@ -323,6 +353,18 @@ static void pump(void *ud)
     size_t n = outbox_list(&v, NULL);
     int64_t now = clock_wall_sec(), next = 0;
     size_t due = n;
+    /* for the timeline: how many wait, and the error of the one to go next */
+    size_t was = p->waiting;
+    p->waiting = n;
+    p->waiting_error[0] = '\0';
+    p->waiting_next = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!p->waiting_next || v[i].next_attempt < p->waiting_next) {
+            p->waiting_next = v[i].next_attempt;
+            snprintf(p->waiting_error, sizeof(p->waiting_error), "%s", v[i].last_error);
+        }
+    if (was != p->waiting)
+        marks_changed(p);
     for (size_t i = 0; i < n; i++) {
         if (v[i].next_attempt <= now) {
             due = i;

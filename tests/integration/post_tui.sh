@@ -166,9 +166,11 @@ keys C-p
 step "preview of the draft" od "Draft survives kill" 5
 keys Enter
 step "down: kept in the outbox, error shown" od "not sent yet" 10
+step "down: the outbox on the timeline" od "outbox: 1 post not sent yet: " 5
 old_port=$port
 start_server "$old_port"
 step "up: the outbox retried it" od "Posted Draft survives kill" 30
+if wait_for od "outbox: 1 post" 0; then fail "outbox mark still shown"; else ok "outbox mark gone"; fi
 n=$(count_name 'Draft survives kill')
 [ "$n" = 1 ] && ok "posted exactly once" || fail "posted $n times"
 step "viewer shows it" view "Draft survives kill" 15
