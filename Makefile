@@ -65,7 +65,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 GEN_SRC    := $(BUILD)/gen/default_theme.c
 
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates.o
 TUI_OBJ    := $(TUI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/default_theme.o
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -92,6 +92,13 @@ $(BUILD)/gen/default_theme.c: themes/default.theme mk/embed.sh
 	@mkdir -p $(dir $@)
 	sh mk/embed.sh theme_default_text $< > $@
 $(BUILD)/gen/default_theme.o: $(BUILD)/gen/default_theme.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The shipped post templates are compiled in from templates/*.txt.
+$(BUILD)/gen/templates.c: $(wildcard templates/*.txt) mk/embed-templates.sh
+	@mkdir -p $(dir $@)
+	sh mk/embed-templates.sh $(sort $(wildcard templates/*.txt)) > $@
+$(BUILD)/gen/templates.o: $(BUILD)/gen/templates.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBOD): $(LIB_OBJ)

@@ -2,7 +2,7 @@
 # `make run`: start `opsdeckd --demo` on a temporary database and a free
 # loopback port, point opsdeck at it, stop the server when opsdeck exits.
 # Usage: sh mk/run-demo.sh BUILD_DIR
-# OPSDECK_DEMO_CMD picks what opsdeck runs (default: snapshot).
+# OPSDECK_DEMO_CMD picks what opsdeck runs (default: dashboard; e.g. snapshot, tail).
 set -eu
 build=${1:-build}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-demo.XXXXXX")
@@ -52,5 +52,5 @@ cat >"$tmp/config.json" <<JSON
   ]
 }
 JSON
-# The one line the dashboard switches on (OPSDECK_DEMO_CMD=dashboard or similar):
+# What opsdeck runs on the demo server (OPSDECK_DEMO_CMD=snapshot for a one-shot view):
 "$build/opsdeck" ${OPSDECK_DEMO_CMD:-dashboard} --config "$tmp/config.json"

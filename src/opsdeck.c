@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/cmd_post.h"
 #include "opsdeck/cmd_snapshot.h"
 #include "opsdeck/cmd_tail.h"
 #include "opsdeck/text.h"
@@ -23,6 +24,7 @@ static const struct subcommand subcommands[] = {
     {"dashboard", cmd_dashboard, "the full-screen dashboard (the default; keys: ? or opsdeck(1))"},
     {"snapshot", cmd_snapshot, "fetch every feed once and print the state (--json for scripts)"},
     {"tail", cmd_tail, "follow every feed and print one line per change (--json for logs)"},
+    {"post", cmd_post, "post an incident, update, resolution, maintenance or component status"},
 };
 
 /* The subcommand run when none is named. */

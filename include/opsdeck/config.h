@@ -59,6 +59,7 @@ struct config_feed {
     char *page_id;          /* Statuspage management API page id, or NULL */
     char *token_env;        /* name of the environment variable holding the token */
     char *token_file;       /* file (owner-only) holding the token */
+    char *manage_url;       /* management API root for posting; NULL = url */
     char *name;             /* display name; NULL = use the page's name, then id */
     bool summary_only;      /* statuspage: read summary.json only (not incidents.json
                                and scheduled-maintenances.json); default false */

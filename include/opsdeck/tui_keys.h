@@ -1,6 +1,8 @@
 /* Keys → actions. One X-macro list drives the dispatch, the help overlay and
  * (checked by test_tui_dash) the KEYS section of opsdeck(1).
- * action id, keys as shown, what it does, views where it applies */
+ * action id, keys as shown, what it does, views where it applies.
+ * The POST_* keys are taken by the post forms (tui_post.h) before dispatch; they
+ * are listed here so help and the man page show them. */
 #ifndef OPSDECK_TUI_KEYS_H
 #define OPSDECK_TUI_KEYS_H
 
@@ -28,6 +30,11 @@
     _(COMMAND,   ":",                  "command: pane X, feed X, theme X, tz ZONE..., q",    KV_ALL) \
     _(MAINT,     "m",                  "maintenances view",                                  KV_ALL) \
     _(FEEDS,     "f",                  "feeds view (URL, errors, next fetch, 304s)",         KV_ALL) \
+    _(POST_NEW,  "n",                  "post: new incident (maintenance in that view)", KV_MAIN | KV_DETAIL | KV_MAINT) \
+    _(POST_UPDATE, "u",                "post: update the selected incident",                 KV_MAIN | KV_DETAIL | KV_MAINT) \
+    _(POST_RESOLVE, "r",               "post: resolve the selected incident",                KV_MAIN | KV_DETAIL) \
+    _(POST_MAINT, "M",                 "post: schedule a maintenance",                       KV_MAIN | KV_DETAIL | KV_MAINT) \
+    _(POST_COMPONENT, "c",             "post: change a component's status",                  KV_MAIN | KV_DETAIL | KV_MAINT) \
     _(REFRESH,   "R",                  "fetch every feed now",                               KV_ALL) \
     _(ACK,       "a",                  "acknowledge alerts",                                 KV_ALL) \
     _(PAUSE,     "z",                  "pause or resume updates on screen",                  KV_ALL) \

@@ -504,9 +504,9 @@ static enum od_status load_timezones(struct loader *ld, const json_t *root)
 
 static const char *const feed_keys[] = {
     "id", "kind", "url", "interval", "timeout", "max_body", "ca_file", "time_zone",
-    "page_id", "token_env", "token_file", "name", "summary_only", NULL};
+    "page_id", "token_env", "token_file", "name", "summary_only", "manage_url", NULL};
 #define FEED_KEYS_HINT "id, kind, url, interval, timeout, max_body, ca_file, time_zone, " \
-                       "page_id, token_env, token_file, name, summary_only"
+                       "page_id, token_env, token_file, name, summary_only, manage_url"
 
 static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
                                 struct config_feed *f)
@@ -582,6 +582,7 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
         (st = get_string(ld, o, "page_id", path, STR_OPTIONAL, 64, &f->page_id)) != OD_OK ||
         (st = get_string(ld, o, "token_env", path, STR_OPTIONAL, 64, &f->token_env)) != OD_OK ||
         (st = get_string(ld, o, "token_file", path, STR_OPTIONAL, 1024, &f->token_file)) != OD_OK ||
+        (st = get_string(ld, o, "manage_url", path, STR_OPTIONAL, 1024, &f->manage_url)) != OD_OK ||
         (st = get_string(ld, o, "name", path, STR_OPTIONAL | STR_DISPLAY, CONFIG_MAX_TEXT, &f->name)) != OD_OK)
         return st;
     if (f->time_zone && (!valid_word(f->time_zone, 64, true) || f->time_zone[0] == '/' ||
@@ -604,6 +605,16 @@ static enum od_status load_feed(struct loader *ld, const json_t *o, size_t i,
             return fail_at(ld, p, false,
                            "expected an environment variable name (letters, digits, _)");
         }
+    }
+    if (f->manage_url) {
+        /* posting goes over the network only; a management API is never file:// */
+        path_key(p, path, "manage_url");
+        if (!(strncmp(f->manage_url, "http://", 7) == 0 ||
+              strncmp(f->manage_url, "https://", 8) == 0) || strchr(f->manage_url, ' '))
+            return fail_at(ld, p, false, "expected an http:// or https:// URL without spaces");
+        size_t ml = strlen(f->manage_url);
+        while (ml > 8 && f->manage_url[ml - 1] == '/')
+            f->manage_url[--ml] = '\0';
     }
     if (f->token_env && f->token_file) {
         path_key(p, path, "token_file");
@@ -922,6 +933,7 @@ void config_free(struct config *c)
         free(f->page_id);
         free(f->token_env);
         free(f->token_file);
+        free(f->manage_url);
         free(f->name);
     }
     free(c->feeds);

@@ -20,6 +20,7 @@
 #include "opsdeck/text.h"
 #include "opsdeck/tui_dash.h"
 #include "opsdeck/tui_draw.h"
+#include "opsdeck/tui_post.h"
 #include "opsdeck/tui_screen.h"
 #include "opsdeck/xalloc.h"
 
@@ -33,6 +34,7 @@ struct dashboard {
     struct state *frozen;       /* shown while paused */
     struct engine *eng;
     struct dash d;
+    struct dash_post *post;     /* post forms and the outbox (tui_post.h) */
     unsigned clock_timer, flash_timer, frame_timer, feeds_timer;
     bool resize_pending, clear_pending, first_frame_done;
     bool *seen_live;            /* per feed: a live fetch since start (alerts allowed after) */
@@ -73,6 +75,10 @@ static void render(struct dashboard *db)
         db->clear_pending = true;
     }
     tui_screen_render(&db->d, db->clear_pending);
+    if (dash_post_draw(db->post)) {
+        wnoutrefresh(stdscr);
+        doupdate();
+    }
     db->clear_pending = false;
     if (db->d.view == VIEW_FEEDS && !db->feeds_timer)
         db->feeds_timer = engine_timer(db->eng, 1000, on_feeds_tick, db);
@@ -216,6 +222,8 @@ static void on_stdin(void *ud, int fd, short revents)
             db->resize_pending = true;
             continue;
         }
+        if (dash_post_key(db->post, (int)wch, rc == KEY_CODE_YES))
+            continue;
         apply(db, dash_key(&db->d, (int)wch, rc == KEY_CODE_YES));
     }
     if (!any)
@@ -271,6 +279,7 @@ static int run(struct dashboard *db, const char *theme_name, bool no_cache)
     dash_init(&db->d, db->cfg, db->live);
     db->d.stats = stats_cb;
     db->d.stats_ud = db;
+    db->post = dash_post_new(&db->d, db->eng, db->cfg);
     const char *tn = theme_name ? theme_name : db->cfg->theme;
     if (theme_load(&db->d.theme, tn, &err) != OD_OK)
         dash_message(&db->d, true, "theme %s: %s", tn, err.text);
@@ -354,6 +363,7 @@ int cmd_dashboard(int argc, char **argv)
         return 2;
     }
     int rc = run(&db, theme, no_cache);
+    dash_post_free(db.post);
     dash_fini(&db.d);
     engine_free(db.eng);
     state_free(db.frozen);

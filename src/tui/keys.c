@@ -51,6 +51,11 @@ enum dash_action dash_action_for_key(int ch, bool is_key)
     case ':': return ACT_COMMAND;
     case 'm': return ACT_MAINT;
     case 'f': return ACT_FEEDS;
+    case 'n': return ACT_POST_NEW;
+    case 'u': return ACT_POST_UPDATE;
+    case 'r': return ACT_POST_RESOLVE;
+    case 'M': return ACT_POST_MAINT;
+    case 'c': return ACT_POST_COMPONENT;
     case 'R': return ACT_REFRESH;
     case 'a': return ACT_ACK;
     case 'z': return ACT_PAUSE;

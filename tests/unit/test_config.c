@@ -210,7 +210,7 @@ static void test_feed_errors(void **state)
     assert_string_equal(fails(feed_doc("\"intervall\": 30")),
                         "config.json:6:7: feeds[0].intervall: unknown key (expected one of: "
                         "id, kind, url, interval, timeout, max_body, ca_file, time_zone, "
-                        "page_id, token_env, token_file, name, summary_only)");
+                        "page_id, token_env, token_file, name, summary_only, manage_url)");
 
     /* url */
     assert_string_equal(
