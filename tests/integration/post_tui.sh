@@ -147,7 +147,7 @@ keys Tab Tab Tab Tab
 typed 'half typed'
 step "typed" od "half typed" 5
 shell=$(T list-panes -t od -F '#{pane_pid}')
-pid=$(pgrep -P "$shell" opsdeck)
+pid=$(pgrep -f -P "$shell" opsdeck)   # -f: under make valgrind the process is memcheck
 [ -n "$pid" ] && kill -9 "$pid"
 step "killed" od "opsdeck exited 137" 5
 T kill-session -t od
