@@ -139,7 +139,6 @@ static bool confirm_pending(struct dash_post *p)
     return changed;
 }
 
-/* The newest pending post on the timeline's last row (main view only). */
 /* The timeline's last rows (main view only): what waits in the outbox, and
  * above it the newest accepted post not yet in the feed. */
 static void draw_marks(struct dash_post *p)
