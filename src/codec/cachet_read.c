@@ -527,8 +527,9 @@ static struct keyed *unique_index(const void *base, size_t n, size_t stride, siz
 {
     struct keyed *k = xreallocarray(NULL, n ? n : 1, sizeof(*k));
     for (size_t i = 0; i < n; i++) {
-        const char *const *key = (const char *const *)((const char *)base + i * stride + key_off);
-        k[i].key = *key;
+        /* memcpy: the byte offset is a struct member's, but the compiler cannot know
+           the pointer is aligned (clang's -Wcast-align) */
+        memcpy(&k[i].key, (const char *)base + i * stride + key_off, sizeof(k[i].key));
         k[i].idx = i;
     }
     *out_n = keyed_build(k, n, true);
