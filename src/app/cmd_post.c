@@ -1,4 +1,5 @@
 /* `opsdeck post`: posts from scripts and shells, through the outbox. */
+#include "opsdeck/cli.h"
 #include "opsdeck/cmd_post.h"
 
 #include <getopt.h>
@@ -491,14 +492,10 @@ int cmd_post(int argc, char **argv)
     if (rc)
         return rc < 0 ? POST_EXIT_OK : rc;
 
-    struct od_error err;
-    struct config *cfg = config_load(a.config, &err);
-    if (!cfg) {
-        char buf[600];
-        od_error_format(buf, sizeof(buf), &err);
-        say(stderr, "opsdeck post: ", buf);
+    struct config *cfg = cli_load_config("opsdeck post", a.config);
+    if (!cfg)
         return POST_EXIT_FAIL;
-    }
+    struct od_error err;
     if (strcmp(what, "outbox") == 0) {
         rc = cmd_outbox(cfg);
         config_free(cfg);

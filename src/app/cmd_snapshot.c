@@ -1,4 +1,5 @@
 /* `opsdeck snapshot`: fetch every feed once and print the state as text or JSON. */
+#include "opsdeck/cli.h"
 #include "opsdeck/cmd_snapshot.h"
 
 #include <jansson.h>
@@ -476,37 +477,24 @@ int cmd_snapshot(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0) {
             json = true;
-        } else if (strcmp(a, "--config") == 0 || strcmp(a, "-c") == 0) {
-            if (i + 1 >= argc) {
-                fputs("opsdeck snapshot: --config needs a FILE\n", stderr);
-                usage(stderr);
-                return 2;
-            }
-            config_path = argv[++i];
-        } else if (strncmp(a, "--config=", 9) == 0) {
-            config_path = a + 9;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
         } else {
-            fputs("opsdeck snapshot: unknown argument: ", stderr);
-            put(stderr, a);
-            fputc('\n', stderr);
+            enum cli_arg c = cli_config_arg("opsdeck snapshot", argc, argv, &i, &config_path);
+            if (c == CLI_ARG_TAKEN)
+                continue;
+            if (c == CLI_ARG_OTHER)
+                cli_unknown_arg("opsdeck snapshot", a);
             usage(stderr);
             return 2;
         }
     }
 
-    struct od_error err;
-    struct config *cfg = config_load(config_path, &err);
-    if (!cfg) {
-        char msg[640];
-        od_error_format(msg, sizeof(msg), &err);
-        fputs("opsdeck: ", stderr);
-        put(stderr, msg);
-        fputc('\n', stderr);
+    struct config *cfg = cli_load_config("opsdeck", config_path);
+    if (!cfg)
         return 2;
-    }
+    struct od_error err;
 
     struct state *st = state_new(cfg);
     for (size_t f = 0; f < cfg->n_feeds; f++) {

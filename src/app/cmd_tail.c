@@ -1,4 +1,5 @@
 /* opsdeck tail: change events as lines, for logs and chat. See cmd_tail.h. */
+#include "opsdeck/cli.h"
 #include "opsdeck/cmd_tail.h"
 
 #include <jansson.h>
@@ -134,34 +135,23 @@ int cmd_tail(int argc, char **argv)
             json = true;
         } else if (strcmp(a, "--no-cache") == 0) {
             no_cache = true;
-        } else if (strcmp(a, "--config") == 0 || strcmp(a, "-c") == 0) {
-            if (i + 1 >= argc) {
-                fputs("opsdeck tail: --config needs a FILE\n", stderr);
-                usage(stderr);
-                return 2;
-            }
-            config_path = argv[++i];
-        } else if (strncmp(a, "--config=", 9) == 0) {
-            config_path = a + 9;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
         } else {
-            char *safe = text_sanitize(a, strlen(a), TEXT_SINGLE_LINE, 64);
-            fprintf(stderr, "opsdeck tail: unknown argument: %s\n", safe);
-            free(safe);
+            enum cli_arg c = cli_config_arg("opsdeck tail", argc, argv, &i, &config_path);
+            if (c == CLI_ARG_TAKEN)
+                continue;
+            if (c == CLI_ARG_OTHER)
+                cli_unknown_arg("opsdeck tail", a);
             usage(stderr);
             return 2;
         }
     }
-    struct od_error err;
-    struct config *cfg = config_load(config_path, &err);
-    if (!cfg) {
-        char msg[640];
-        od_error_format(msg, sizeof(msg), &err);
-        fprintf(stderr, "opsdeck: %s\n", msg);
+    struct config *cfg = cli_load_config("opsdeck", config_path);
+    if (!cfg)
         return 2;
-    }
+    struct od_error err;
     struct tail t = {.cfg = cfg, .json = json};
     t.st = state_new(cfg);
     t.last_error = xcalloc(cfg->n_feeds, sizeof(*t.last_error));

@@ -1,6 +1,7 @@
 /* The dashboard's wiring: config, state, engine, terminal; the loop callbacks
  * (keys, resize, clock, flash, frames). Everything else is in the dash model
  * and the draw code. */
+#include "opsdeck/cli.h"
 #include "opsdeck/tui_dashboard.h"
 
 #include <errno.h>
@@ -328,9 +329,14 @@ int cmd_dashboard(int argc, char **argv)
     const char *config_path = NULL, *theme = NULL;
     bool no_cache = false;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--config") && i + 1 < argc)
-            config_path = argv[++i];
-        else if (!strcmp(argv[i], "--theme") && i + 1 < argc)
+        enum cli_arg c = cli_config_arg("opsdeck", argc, argv, &i, &config_path);
+        if (c == CLI_ARG_ERROR) {
+            usage(stderr);
+            return 2;
+        }
+        if (c == CLI_ARG_TAKEN)
+            continue;
+        if (!strcmp(argv[i], "--theme") && i + 1 < argc)
             theme = argv[++i];
         else if (!strcmp(argv[i], "--no-cache"))
             no_cache = true;
@@ -338,9 +344,7 @@ int cmd_dashboard(int argc, char **argv)
             usage(stdout);
             return 0;
         } else {
-            char *safe = text_sanitize(argv[i], strlen(argv[i]), TEXT_SINGLE_LINE, 64);
-            fprintf(stderr, "opsdeck: unknown option: %s\n", safe);
-            free(safe);
+            cli_unknown_arg("opsdeck", argv[i]);
             usage(stderr);
             return 2;
         }
@@ -351,13 +355,8 @@ int cmd_dashboard(int argc, char **argv)
     const char *tl = getenv("OPSDECK_TIMING_LOG");
     if (tl && tl[0])
         db.timing = fopen(tl, "a");
-    struct od_error err;
-    db.cfg = config_load(config_path, &err);
+    db.cfg = cli_load_config("opsdeck", config_path);
     if (!db.cfg) {
-        if (err.line)
-            fprintf(stderr, "opsdeck: %s:%d:%d: %s\n", err.source, err.line, err.column, err.text);
-        else
-            fprintf(stderr, "opsdeck: %s\n", err.text);
         if (db.timing)
             fclose(db.timing);
         return 2;
