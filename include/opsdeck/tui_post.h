@@ -31,9 +31,9 @@ bool dash_post_key(struct dash_post *p, int ch, bool is_key);
 
 /* Is the form open? */
 bool dash_post_active(const struct dash_post *p);
-/* After the dashboard's frame: the form, or the newest accepted post marked
- * pending on the timeline's last row until a fetch shows it (post_pending.h).
- * true when it drew something (the caller then refreshes). */
-bool dash_post_draw(struct dash_post *p);
+/* The overlay of tui_screen_render (ud is the struct dash_post, NULL is fine):
+ * the form, or the outbox row and the newest accepted post marked pending on
+ * the timeline's last rows until a fetch shows it (post_pending.h). */
+void dash_post_overlay(void *ud);
 
 #endif

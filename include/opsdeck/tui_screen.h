@@ -21,9 +21,14 @@ bool tui_screen_start(struct dash *d, bool headless, int rows, int cols);
 void tui_screen_stop(void);
 /* Re-read the size after SIGWINCH / KEY_RESIZE and relayout. */
 void tui_screen_resized(struct dash *d);
-/* Draw what is dirty and update the terminal (one doupdate). clear: repaint
- * everything from scratch (Ctrl-L). Rings the bell when the dash asks. */
-void tui_screen_render(struct dash *d, bool clear);
+/* Drawn over the frame before it is sent (the post form, pending marks). */
+typedef void tui_overlay_fn(void *ud);
+
+/* Draw what is dirty, then the overlay (may be NULL), and update the terminal
+ * with one doupdate, so an overlay never costs a second write of the frame
+ * beneath it. clear: repaint everything from scratch (Ctrl-L). Rings the bell
+ * when the dash asks. */
+void tui_screen_render(struct dash *d, bool clear, tui_overlay_fn *overlay, void *ud);
 
 /* Write the window's text, one line per row, trailing spaces cut (UTF-8). */
 void tui_dump_window(WINDOW *w, FILE *out);

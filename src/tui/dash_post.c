@@ -110,11 +110,7 @@ static void redraw(void *ud)
 {
     struct dash_post *p = ud;
     p->redraw_timer = 0;
-    tui_screen_render(p->d, false);
-    if (dash_post_draw(p)) {
-        wnoutrefresh(stdscr);
-        doupdate();
-    }
+    tui_screen_render(p->d, false, dash_post_overlay, p);
 }
 
 /* Drop pending posts the feed now shows (or that waited too long). */
@@ -179,21 +175,20 @@ static void marks_changed(struct dash_post *p)
         p->redraw_timer = engine_timer(p->eng, 0, redraw, p);
 }
 
-bool dash_post_draw(struct dash_post *p)
+void dash_post_overlay(void *ud)
 {
+    struct dash_post *p = ud;
     if (!p)
-        return false;
+        return;
     if (p->form) {
         post_form_flush_draft(p->form);     /* what the frame shows is on disk */
         form_draw(stdscr, p->form);
-        return true;
+        return;
     }
     if (confirm_pending(p))
         marks_changed(p);
-    if (!p->n_pending && !p->waiting)
-        return false;
-    draw_marks(p);
-    return true;
+    if (p->n_pending || p->waiting)
+        draw_marks(p);
 }
 
 static void close_form(struct dash_post *p)

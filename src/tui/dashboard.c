@@ -75,11 +75,7 @@ static void render(struct dashboard *db)
         db->resize_pending = false;
         db->clear_pending = true;
     }
-    tui_screen_render(&db->d, db->clear_pending);
-    if (dash_post_draw(db->post)) {
-        wnoutrefresh(stdscr);
-        doupdate();
-    }
+    tui_screen_render(&db->d, db->clear_pending, dash_post_overlay, db->post);
     db->clear_pending = false;
     if (db->d.view == VIEW_FEEDS && !db->feeds_timer)
         db->feeds_timer = engine_timer(db->eng, 1000, on_feeds_tick, db);

@@ -79,7 +79,7 @@ void tui_screen_resized(struct dash *d)
     dash_resize(d, LINES, COLS);
 }
 
-void tui_screen_render(struct dash *d, bool clear)
+void tui_screen_render(struct dash *d, bool clear, tui_overlay_fn *overlay, void *ud)
 {
     bool all = clear || d->dirty == DIRTY_ALL;
     if (!clear && !d->dirty && !d->bell)
@@ -87,6 +87,8 @@ void tui_screen_render(struct dash *d, bool clear)
     if (all)
         werase(stdscr);
     draw_frame(stdscr, d, all);
+    if (overlay)
+        overlay(ud);
     if (clear)
         clearok(curscr, TRUE);
     wnoutrefresh(stdscr);

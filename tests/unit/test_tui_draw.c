@@ -87,7 +87,7 @@ static void fx_close(struct fx *f)
 /* The screen as text. */
 static char *screen_text(struct fx *f)
 {
-    tui_screen_render(&f->d, false);
+    tui_screen_render(&f->d, false, NULL, NULL);
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
